@@ -1,0 +1,58 @@
+/**
+ * @saltmq/common: what the master and the minion share. Named re-exports only; the list is the API.
+ * @module
+ */
+export { CodedError, ConfigError, BadMessageError, BadIdError, UnknownFunctionError, InvocationError, messageOf } from './errors.js';
+export type { ErrorCode } from './errors.js';
+export { createLogger, SILENT_LOGGER, LOG_LEVELS } from './log.js';
+export type { Logger, LogLevel, LogMeta, LoggerOptions } from './log.js';
+export { nowMicros, saltStamp, JidFactory, isJid, jidToMicros, jidToTime, asctime } from './time.js';
+export { pyJsonDumps } from './py-json.js';
+export type { PyJsonOptions } from './py-json.js';
+export { idProblem, assertValidId, MAX_ID_BYTES } from './ids.js';
+export { fnmatch, fnmatchToRegExp, exprMatch, isGlob } from './match/fnmatch.js';
+export { writeFileAtomic, syncDir, ensureDir } from './fs/atomic.js';
+export { generateKeyPair, normalizePublicPem, pemFingerprint, publicKeyToPem, samePublicKey, toLf, DEFAULT_KEYSIZE } from './crypto/keys.js';
+export type { KeyPairPem } from './crypto/keys.js';
+export { signText, verifyText } from './crypto/sign.js';
+export { makeSelfSignedCert } from './crypto/cert.js';
+export { readConfigDir } from './config/read.js';
+export type { RawConfig } from './config/read.js';
+export { validateConfig } from './config/validate.js';
+export {
+  PRIVATE_ROOT,
+  MINION_INBOX,
+  MINION_OUTBOX,
+  MASTER_FILTERS,
+  minionTopic,
+  adminTopic,
+  parsePrivateTopic,
+  isBusTopic,
+  tags,
+  tagProblem,
+  MAX_TAG_BYTES,
+} from './protocol/topics.js';
+export type { MinionChannel, AdminChannel, PrivateTopic } from './protocol/topics.js';
+export {
+  credentialStatement,
+  parseCredentials,
+  parseKeyNotice,
+  parseJobEnvelope,
+  parseJobBody,
+  parseResponse,
+  parseReturn,
+  parseEvent,
+  parseRequest,
+  encode,
+} from './protocol/messages.js';
+export type {
+  Json,
+  MinionCredentials,
+  KeyNotice,
+  JobBody,
+  JobEnvelope,
+  ResponseMessage,
+  ReturnMessage,
+  EventMessage,
+  RequestMessage,
+} from './protocol/messages.js';

@@ -1,0 +1,2 @@
+/** @saltmq/master @module */
+export {};

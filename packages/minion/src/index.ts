@@ -1,0 +1,2 @@
+/** @saltmq/minion @module */
+export {};
