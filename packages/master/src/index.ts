@@ -1,2 +1,8 @@
-/** @saltmq/master @module */
-export {};
+/**
+ * @saltmq/master: the master process and what its CLIs share.
+ * @module
+ */
+export { startMaster } from './master.js';
+export type { RunningMaster } from './master.js';
+export { loadMasterConfig, resolveMasterConfig, MASTER_SCHEMA, underRoot } from './config.js';
+export type { MasterConfig, MasterOptions } from './config.js';

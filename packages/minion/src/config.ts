@@ -1,0 +1,77 @@
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { LOG_LEVELS, readConfigDir, validateConfig, type Logger, type LogLevel } from '@saltmq/common';
+
+/** The minion's options, with Salt's names. */
+const logLevel = z.enum(LOG_LEVELS as [LogLevel, ...LogLevel[]]);
+const path = z.string().min(1, 'must be a non-empty path');
+
+export const MINION_SCHEMA = z.object({
+  /** The master's host name or address. @default 'salt' */
+  master: z.string().min(1).default('salt'),
+  /** @default 4506 */
+  master_port: z.number().int().min(1).max(65535, 'must be 1-65535').default(4506),
+  /** @default the host's FQDN */
+  id: z.string().min(1).optional(),
+  root_dir: path.default('/'),
+  pki_dir: path.default('/etc/saltmq/pki/minion'),
+  cachedir: path.default('/var/cache/saltmq/minion'),
+  log_file: path.default('/var/log/saltmq/minion'),
+  log_level: logLevel.default('warning'),
+  log_level_logfile: logLevel.optional(),
+  /** Salt's pem_finger of the master's public key; a mismatch stops the minion (exit 42). */
+  master_finger: z.string().default(''),
+  /** Seconds between key requests while pending. @default 10 */
+  acceptance_wait_time: z.number().min(0.1).default(10),
+  /** Upper bound when the wait grows; 0 keeps it fixed. @default 0 */
+  acceptance_wait_time_max: z.number().min(0).default(0),
+  /** Keep retrying after a rejection instead of exiting 77. @default false */
+  rejected_retry: z.boolean().default(false),
+  keysize: z.number().int().min(2048, 'must be at least 2048').max(16384).default(2048),
+  grains: z.record(z.string(), z.unknown()).default({}),
+  /** First reconnect delay, ms (Salt's recon_default). @default 1000 */
+  recon_default: z.number().int().min(10).default(1000),
+  /** Longest reconnect delay, ms (Salt's recon_max). @default 30000 */
+  recon_max: z.number().int().min(10).default(30000),
+  /** Add random jitter to reconnect delays so a fleet does not reconnect in lockstep. @default true */
+  recon_randomize: z.boolean().default(true),
+  enable_legacy_startup_events: z.boolean().default(true),
+  /** Grain names to send with the start event (Salt's start_event_grains). */
+  start_event_grains: z.array(z.string()).default([]),
+  /** Salt's option: the cmd.run shell. @default '/bin/sh' */
+  shell: z.string().default('/bin/sh'),
+  user: z.string().optional(),
+});
+
+export type MinionOptions = z.infer<typeof MINION_SCHEMA>;
+
+export interface MinionConfig extends Omit<MinionOptions, 'id'> {
+  id: string;
+  config_dir: string;
+}
+
+/** Salt re-roots its path options under root_dir. */
+export function underRoot(root: string, value: string): string {
+  if (!value.startsWith('/')) return join(root, value);
+  if (root === '/' || value === root || value.startsWith(root.endsWith('/') ? root : root + '/')) return value;
+  return join(root, value);
+}
+
+export async function loadMinionConfig(configDir: string, log: Logger): Promise<Readonly<MinionConfig>> {
+  const raw = await readConfigDir(configDir, 'minion');
+  const options = validateConfig(MINION_SCHEMA, raw, join(configDir, 'minion'), log);
+  return resolveMinionConfig(options, configDir);
+}
+
+export function resolveMinionConfig(options: MinionOptions, configDir: string): Readonly<MinionConfig> {
+  const root = options.root_dir;
+  return Object.freeze({
+    ...options,
+    id: options.id ?? hostname(),
+    pki_dir: underRoot(root, options.pki_dir),
+    cachedir: underRoot(root, options.cachedir),
+    log_file: underRoot(root, options.log_file),
+    config_dir: configDir,
+  });
+}
