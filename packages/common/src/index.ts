@@ -56,3 +56,9 @@ export type {
   EventMessage,
   RequestMessage,
 } from './protocol/messages.js';
+export { AppendLog } from './store/append-log.js';
+export type { LogEntry, AppendLogOptions } from './store/append-log.js';
+export { parseCliArgs, splitArgs, parseKwarg, yamlifyArg } from './args/index.js';
+export type { ParseCliArgsOptions } from './args/index.js';
+export { matchTarget, resolveTarget, compileTarget, evaluateTarget, parseCompound, TargetError, DEFAULT_TARGET_DELIM } from './target/index.js';
+export type { TargetType, TermType, TargetCandidate, TargetOptions, TargetTerm, CompoundAst } from './target/index.js';

@@ -1,7 +1,8 @@
 import { open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { ensureDir, syncDir, type Logger } from '@saltmq/common';
+import { ensureDir, syncDir } from '../fs/atomic.js';
+import type { Logger } from '../log.js';
 
 /** One stored record: its sequence number, when it was written, and what it holds. */
 export interface LogEntry<T> {
