@@ -62,3 +62,22 @@ export { parseCliArgs, splitArgs, parseKwarg, yamlifyArg } from './args/index.js
 export type { ParseCliArgsOptions } from './args/index.js';
 export { matchTarget, resolveTarget, compileTarget, evaluateTarget, parseCompound, TargetError, DEFAULT_TARGET_DELIM } from './target/index.js';
 export type { TargetType, TermType, TargetCandidate, TargetOptions, TargetTerm, CompoundAst } from './target/index.js';
+export {
+  formatNested,
+  formatHighstate,
+  formatJson,
+  formatYaml,
+  formatTxt,
+  formatRaw,
+  formatNoReturn,
+  formatKeyList,
+  formatKeyValues,
+  getOutputter,
+  isOutputterName,
+  printout,
+  displayText,
+  OUTPUTTERS,
+  UnknownOutputterError,
+  pyYamlSafeDump,
+} from './output/index.js';
+export type { OutputOptions, StateOutputMode, Outputter, OutputterName } from './output/index.js';

@@ -19,7 +19,12 @@ import { KeyStore } from './pki/key-store.js';
 import { loadOrCreateIdentity, type MasterIdentity } from './pki/master-keys.js';
 import { registerAdminMethods } from './requests/admin-methods.js';
 import { RequestRouter } from './requests/router.js';
-import { AppendLog } from './store/append-log.js';
+import { AppendLog } from '@saltmq/common';
+import { JobService } from './jobs/job-service.js';
+import { JobStore } from './jobs/job-store.js';
+import { removeRuntimeFile, writeRuntimeFile } from './runtime-file.js';
+import { makeJobsRunner } from './runners/jobs.js';
+import { RunnerService } from './runners/runner.js';
 import { makeKeyWheel } from './wheel/key.js';
 
 /** A master that is up: its bound port and how to stop it. */
@@ -41,6 +46,7 @@ export async function startMaster(config: Readonly<MasterConfig>, log: Logger): 
   const grains = new GrainsCache(join(config.cachedir, 'minions'), log);
   await grains.load();
   const journal = await AppendLog.open<JournalRecord>(join(config.cachedir, 'journal'), { log }, () => undefined);
+  const jobStore = await JobStore.open(join(config.cachedir, 'jobs'), config.keep_jobs_seconds, log);
 
   const presence = new Presence();
   const sessions = new WeakMap<Client, Session>();
@@ -76,10 +82,28 @@ export async function startMaster(config: Readonly<MasterConfig>, log: Logger): 
   const keys = new KeyManager(ops, presence, bus, events, log.child({ component: 'keys' }));
   const wheel = makeKeyWheel(ops, (changes) => keys.apply(changes));
 
-  trackPresence(server, sessions, presence, keys, log);
+  const jobs = new JobService({
+    store: jobStore,
+    keys: store,
+    grains,
+    presence,
+    bus,
+    events,
+    privatePem: identity.privatePem,
+    jobTtlSeconds: config.job_ttl,
+    log: log.child({ component: 'jobs' }),
+  });
+  trackPresence(server, sessions, presence, keys, (id) => void jobs.deliverOpen(id).catch((error: Error) => log.error('delivery failed', { id, error })), log);
+  const housekeeping = setInterval(() => {
+    jobStore.expireDue(Date.now());
+    void jobStore.prune(Date.now()).catch((error: Error) => log.error('job cache pruning failed', { error }));
+    void journal.prune(Date.now() - config.keep_events_seconds * 1000).catch((error: Error) => log.error('journal pruning failed', { error }));
+  }, 5000);
+  housekeeping.unref();
 
   const adminRouter = new RequestRouter('admin', bus, (id) => adminTopic(id, 'resp'), log.child({ component: 'admin' }));
-  registerAdminMethods(adminRouter, { wheel, events, config });
+  const runners = new RunnerService({ ...makeJobsRunner(jobs) }, jobs, events, log.child({ component: 'runner' }));
+  registerAdminMethods(adminRouter, { wheel, events, config, jobs, runners });
   const minionRouter = new RequestRouter('minion', bus, (id) => minionTopic(id, 'resp'), log.child({ component: 'minion-requests' }));
   const onMinionEvent = makeMinionEventHandler({
     events,
@@ -101,7 +125,12 @@ export async function startMaster(config: Readonly<MasterConfig>, log: Logger): 
       const parsed = parsePrivateTopic(topic);
       if (parsed) void onMinionEvent(parsed.id, payload);
     }),
+    await bus.subscribe(MASTER_FILTERS.minionRet, (topic, payload) => {
+      const parsed = parsePrivateTopic(topic);
+      if (parsed) void jobs.onReturn(parsed.id, payload).catch((error: Error) => log.error('return not stored', { id: parsed.id, error }));
+    }),
   ];
+  await writeRuntimeFile(config.cachedir, { port: server.port, interface: config.interface, pid: process.pid });
 
   log.info('master ready', { port: server.port, interface: config.interface, pki_dir: config.pki_dir, fingerprint: identity.fingerprint });
   let closing: Promise<void> | undefined;
@@ -110,9 +139,12 @@ export async function startMaster(config: Readonly<MasterConfig>, log: Logger): 
     identity,
     close() {
       closing ??= (async () => {
+        clearInterval(housekeeping);
         for (const stop of unsubscribe) await stop();
         await server.close();
+        await jobStore.close();
         await journal.close();
+        await removeRuntimeFile(config.cachedir);
         log.info('master stopped');
       })();
       return closing;
@@ -121,7 +153,14 @@ export async function startMaster(config: Readonly<MasterConfig>, log: Logger): 
 }
 
 /** Keeps Presence in step with the broker and greets minions as they subscribe. */
-function trackPresence(server: BrokerServer, sessions: WeakMap<Client, Session>, presence: Presence, keys: KeyManager, log: Logger): void {
+function trackPresence(
+  server: BrokerServer,
+  sessions: WeakMap<Client, Session>,
+  presence: Presence,
+  keys: KeyManager,
+  onReady: (id: string) => void,
+  log: Logger,
+): void {
   const { broker } = server;
   broker.on('client', (client) => {
     const session = sessions.get(client);
@@ -139,6 +178,7 @@ function trackPresence(server: BrokerServer, sessions: WeakMap<Client, Session>,
         void keys.notify(session.id, { v: 1, status: session.role === 'accepted' ? 'accepted' : 'pending' });
       } else if (sub.topic === minionTopic(session.id, 'job')) {
         presence.markReady(session.id);
+        onReady(session.id);
       }
     }
   });

@@ -1,4 +1,4 @@
-import { createHash, createPublicKey } from 'node:crypto';
+import { createHash, createPublicKey, KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 
 /** A key pair in Salt's on-disk formats: PKCS#1 private key, SPKI public key, LF line ends. */
@@ -58,7 +58,9 @@ export function pemFingerprint(pem: string, hashType = 'sha256'): string {
 
 /** The SPKI PEM of any public key Node can read (for example a TLS peer certificate's key). */
 export function publicKeyToPem(key: Parameters<typeof createPublicKey>[0]): string {
-  return createPublicKey(key).export({ type: 'spki', format: 'pem' }).toString();
+  // createPublicKey accepts a private KeyObject (to derive from) but refuses a public one
+  const object = key instanceof KeyObject && key.type === 'public' ? key : createPublicKey(key);
+  return object.export({ type: 'spki', format: 'pem' }).toString();
 }
 
 /** Compares two public keys by content, ignoring line ends and surrounding white space (Salt strips). */

@@ -1,6 +1,6 @@
 import { pyJsonDumps, saltStamp, type Logger } from '@saltmq/common';
 import type { Bus } from '../bus/bus.js';
-import type { AppendLog } from '../store/append-log.js';
+import type { AppendLog } from '@saltmq/common';
 import { trimEvent } from './trim.js';
 
 export type EventData = Record<string, unknown>;

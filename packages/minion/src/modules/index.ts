@@ -1,0 +1,23 @@
+import type { MinionAgent } from '../agent.js';
+import type { ExecutionFunction, Module } from '../loader.js';
+import { cmd } from './cmd.js';
+import { event } from './event.js';
+import { grains } from './grains.js';
+import { makeSaltutilModule } from './saltutil.js';
+import { makeSysModule } from './sys.js';
+import { test } from './test.js';
+
+/**
+ * Every execution module the minion loads, listed out (no directory scanning): the list is what a
+ * minion can do. Modules that need the agent (jobs, the registry itself) are built here.
+ */
+export function makeModules(agent: MinionAgent): Module<ExecutionFunction>[] {
+  return [
+    test,
+    cmd,
+    grains,
+    event,
+    makeSysModule(() => agent.registry),
+    makeSaltutilModule({ runner: agent.runner, refreshGrains: () => agent.refreshGrains() }),
+  ];
+}
