@@ -45,7 +45,7 @@ test('state.event pretty=True prints indented, sorted JSON after a TAB', { timeo
   await new Promise<void>((resolve) => watcher.child.stderr!.on('data', (d: Buffer) => d.toString().includes('listening') && resolve()));
   await startMinion(t, master, 'db1');
   await watcher.waitForLine((l) => l.startsWith('salt/minion/db1/start\t{'));
-  const [code] = (await new Promise((r) => watcher.child.once('exit', (...a) => r(a)))) as [number];
+  const [code] = (await new Promise((r) => watcher.child.once("exit", (...a) => r(a)))) as unknown as [number];
   assert.equal(code, 0, 'count=1 stops after one event');
   const text = watcher.lines.join('\n');
   assert.match(text, /^salt\/minion\/db1\/start\t\{\n {4}"_stamp": "[^"]+",\n {4}"cmd": "_minion_event",\n {4}"data": "Minion db1 started at [^"]+",\n {4}"id": "db1",\n {4}"pretag": null,\n {4}"tag": "salt\/minion\/db1\/start"\n\}$/);
