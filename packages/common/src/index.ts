@@ -81,3 +81,16 @@ export {
   pyYamlSafeDump,
 } from './output/index.js';
 export type { OutputOptions, StateOutputMode, Outputter, OutputterName } from './output/index.js';
+export { SlsRenderer, RENDER_DEFAULTS, TemplateError, SALT_YAML_SCHEMA } from './render/index.js';
+export type { RenderContext, SlsRendererOptions, RenderPhase, TemplateErrorDetails, SaltFunctionTable } from './render/index.js';
+export {
+  buildHighState,
+  compileHighData,
+  compileReactions,
+  runChunks,
+  stateRetcode,
+  testStates,
+  genTag,
+  SlsFile,
+} from './state-engine/index.js';
+export type { HighData, Chunk, CompileResult, StateResult, ChunkReturn, StateRunContext, StateFunction, RunOptions, SlsLoader } from './state-engine/index.js';
