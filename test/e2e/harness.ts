@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -114,7 +114,9 @@ export async function startMaster(t: TestContext, options: Record<string, unknow
   const handle: MasterHandle = { dir, configDir, port: 0, pkiDir: join(dir, 'etc/saltmq/pki/master'), proc: undefined as unknown as Proc, restart: async () => undefined };
   const boot = async (port: number) => {
     if (port) {
-      await writeFile(join(configDir, 'master'), yaml.dump({ port, interface: '127.0.0.1', root_dir: dir, log_level: 'info', ...options }));
+      // keep whatever the test changed in the file; only pin the port
+      const current = yaml.load(await readFile(join(configDir, 'master'), 'utf8')) as Record<string, unknown>;
+      await writeFile(join(configDir, 'master'), yaml.dump({ ...current, port }));
     }
     handle.proc = spawnProc(t, BIN.master, ['-c', configDir]);
     const ready = await handle.proc.waitForLog((r) => r.msg === 'master ready');

@@ -25,12 +25,18 @@ import { JobStore } from './jobs/job-store.js';
 import { removeRuntimeFile, writeRuntimeFile } from './runtime-file.js';
 import { makeJobsRunner } from './runners/jobs.js';
 import { RunnerService } from './runners/runner.js';
+import { makeReactorRunner } from './runners/reactor.js';
+import { makeEventRunner } from './runners/event.js';
+import { startReactor, type ReactorHandle } from './reactor/start-reactor.js';
+import { loadMasterConfig } from './config.js';
 import { makeKeyWheel } from './wheel/key.js';
 
 /** A master that is up: its bound port and how to stop it. */
 export interface RunningMaster {
   port: number;
   identity: MasterIdentity;
+  /** re-reads the config directory and applies what can change live (the reactor map) */
+  reload(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -102,7 +108,23 @@ export async function startMaster(config: Readonly<MasterConfig>, log: Logger): 
   housekeeping.unref();
 
   const adminRouter = new RequestRouter('admin', bus, (id) => adminTopic(id, 'resp'), log.child({ component: 'admin' }));
-  const runners = new RunnerService({ ...makeJobsRunner(jobs) }, jobs, events, log.child({ component: 'runner' }));
+  let reactorHandle: ReactorHandle | undefined;
+  const runnerFunctions = {
+    ...makeJobsRunner(jobs),
+    ...makeEventRunner(events),
+    ...makeReactorRunner({ reactor: () => reactorHandle!.reactor, compile: () => reactorHandle!.compile, journal, events }),
+  };
+  const runners = new RunnerService(runnerFunctions, jobs, events, log.child({ component: 'runner' }));
+  reactorHandle = await startReactor({
+    config,
+    events,
+    journal,
+    jobs,
+    runners,
+    wheel,
+    resolveSaltUrl: async () => undefined,
+    log: log.child({ component: 'reactor' }),
+  });
   registerAdminMethods(adminRouter, { wheel, events, config, jobs, runners });
   const minionRouter = new RequestRouter('minion', bus, (id) => minionTopic(id, 'resp'), log.child({ component: 'minion-requests' }));
   const onMinionEvent = makeMinionEventHandler({
@@ -137,9 +159,14 @@ export async function startMaster(config: Readonly<MasterConfig>, log: Logger): 
   return {
     port: server.port,
     identity,
+    async reload() {
+      const next = await loadMasterConfig(config.config_dir, log);
+      await reactorHandle?.reload(next);
+    },
     close() {
       closing ??= (async () => {
         clearInterval(housekeeping);
+        await reactorHandle?.stop();
         for (const stop of unsubscribe) await stop();
         await server.close();
         await jobStore.close();

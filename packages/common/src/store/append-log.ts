@@ -1,4 +1,4 @@
-import { open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
+import { open, readFile, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { ensureDir, syncDir } from '../fs/atomic.js';
@@ -103,6 +103,27 @@ export class AppendLog<T> {
 
   async #segments(): Promise<string[]> {
     return (await readdir(this.dir)).filter((name) => SEGMENT.test(name)).sort();
+  }
+
+  /**
+   * Reads stored records from `fromSeq` on, at most `limit` of them, in order (a consumer that fell
+   * behind catches up from disk instead of holding everything in memory).
+   */
+  async readFrom(fromSeq: number, limit: number): Promise<LogEntry<T>[]> {
+    const segments = await this.#segments();
+    const out: LogEntry<T>[] = [];
+    for (const [index, name] of segments.entries()) {
+      const nextStart = segments[index + 1] ? Number(SEGMENT.exec(segments[index + 1]!)![1]) : Number.POSITIVE_INFINITY;
+      if (nextStart <= fromSeq) continue; // every record of this segment is older
+      const text = await readFile(join(this.dir, name), 'utf8').catch(() => '');
+      for (const line of text.split('\n')) {
+        const entry = line ? parseLine<T>(line) : undefined;
+        if (!entry || entry.seq < fromSeq) continue;
+        out.push(entry);
+        if (out.length >= limit) return out;
+      }
+    }
+    return out;
   }
 
   /** Drops whole segments whose newest record is older than the cutoff; the open segment stays. */

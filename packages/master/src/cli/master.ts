@@ -52,6 +52,10 @@ async function main(): Promise<number> {
   }
   const log = createLogger({ name: 'saltmq-master', level: cliLevel ?? config.log_level, ...(logFile ? { file: logFile } : {}) });
   const master = await startMaster(config, log);
+  process.on('SIGHUP', () => {
+    log.info('reloading the configuration', { signal: 'SIGHUP' });
+    master.reload().catch((error: unknown) => log.error('reload failed; the previous configuration stays', { error }));
+  });
   await stopOnSignals(() => master.close(), log);
   return 0;
 }

@@ -18,8 +18,8 @@ export interface JournalRecord {
 
 /**
  * The master's event bus: every event gets Salt's `_stamp`, is written to the journal, and only then
- * is published to the broker (for admins and state.event) and handed to in-process listeners (the
- * reactor, job waiters). Events leave in the order they were fired.
+ * is handed to in-process listeners (the reactor, job waiters) and published to the broker (for
+ * admins and state.event).
  */
 export class EventBus {
   readonly #listeners = new Set<EventListener>();
@@ -49,10 +49,12 @@ export class EventBus {
       await appended.durable;
     }
     const event: BusEvent = { seq, tag, data: stamped };
+    // in-process listeners first: durable appends resolve in sequence order, so the reactor sees
+    // events in journal order; the broker's delivery order is its own business
+    this.deliver(event);
     await this.bus.publish(tag, Buffer.from(pyJsonDumps(stamped))).catch((error: Error) =>
       this.log.error('event not published', { tag, error: error.message }),
     );
-    this.deliver(event);
     return event;
   }
 

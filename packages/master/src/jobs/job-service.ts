@@ -30,6 +30,8 @@ export interface PublishRequest {
   jid?: string;
   /** seconds the job waits for offline minions; the master's job_ttl by default */
   job_ttl?: number;
+  /** the reactor's (event, reaction) key */
+  reaction?: string;
 }
 
 export interface PublishResult {
@@ -100,6 +102,7 @@ export class JobService {
       missing,
       expires: now + ttl * 1000,
       created: now,
+      ...(request.reaction ? { reaction: request.reaction } : {}),
     };
     await deps.store.addJob(load);
     await deps.events.fire(jid, { minions });

@@ -17,6 +17,8 @@ export interface JobLoad {
   expires: number;
   /** ms since the epoch */
   created: number;
+  /** the (event, reaction) that published it, so a reactor replay never publishes it twice */
+  reaction?: string;
 }
 
 export interface StoredReturn {
@@ -54,6 +56,8 @@ export class JobStore {
   readonly #jobs = new Map<string, JobEntry>();
   /** minion id → jids it still has to run */
   readonly #open = new Map<string, Set<string>>();
+  /** reaction key → jid */
+  readonly #reactions = new Map<string, string>();
 
   private constructor(
     readonly log: AppendLog<JobRecord>,
@@ -77,6 +81,7 @@ export class JobStore {
         this.#markOpen(id, record.load.jid, true);
       }
       this.#jobs.set(record.load.jid, entry);
+      if (record.load.reaction) this.#reactions.set(record.load.reaction, record.load.jid);
       return;
     }
     const entry = this.#jobs.get(record.jid);
@@ -133,6 +138,10 @@ export class JobStore {
     return true;
   }
 
+  jidForReaction(key: string): string | undefined {
+    return this.#reactions.get(key);
+  }
+
   job(jid: string): JobEntry | undefined {
     return this.#jobs.get(jid);
   }
@@ -172,6 +181,7 @@ export class JobStore {
     for (const [jid, entry] of this.#jobs) {
       if (now - entry.load.created <= this.keepMs) continue;
       for (const id of entry.load.minions) this.#markOpen(id, jid, false);
+      if (entry.load.reaction) this.#reactions.delete(entry.load.reaction);
       this.#jobs.delete(jid);
     }
   }
