@@ -90,3 +90,22 @@ export function publishVerdict(client: MqttClient, topic: string, payload: strin
     client.publish(topic, payload, { qos: options.qos ?? 1, retain: options.retain ?? false });
   });
 }
+
+/** Sends one admin request on a raw connection and waits for its reply. */
+export async function adminRequest(client: MqttClient, method: string, params: Record<string, unknown>): Promise<unknown> {
+  const clientId = client.options.clientId!;
+  const rid = randomBytes(8).toString('hex');
+  const replyTopic = `saltmq/admin/${clientId}/resp`;
+  return new Promise((resolve, reject) => {
+    const onMessage = (topic: string, payload: Buffer) => {
+      if (topic !== replyTopic) return;
+      const reply = JSON.parse(payload.toString()) as { rid: string; ok: boolean; result?: unknown; error?: { message: string } };
+      if (reply.rid !== rid) return;
+      client.removeListener('message', onMessage);
+      if (reply.ok) resolve(reply.result);
+      else reject(new Error(reply.error?.message));
+    };
+    client.on('message', onMessage);
+    client.publish(`saltmq/admin/${clientId}/req`, JSON.stringify({ v: 1, rid, method, params }), { qos: 1 });
+  });
+}

@@ -126,3 +126,42 @@ test('patterns, several matching entries, both argument syntaxes, loops and temp
   assert.deepEqual(report[0]!.reactions.map((r) => `${r.id}:${r.call}`).sort(), ['new_local:local.cmd.run', 'new_runner:runner.event.send', 'new_wheel:wheel.key.finger', 'old_local:local.cmd.run', 'old_runner:runner.event.send']);
   await assert.rejects(readFile(join(out, '8')), 'the dry run executed nothing');
 });
+
+test('a master killed in the middle of a burst of 1,000 events reacts to every event exactly once', { timeout: 240_000 }, async (t) => {
+  const master = await startMaster(t, { auto_accept: true });
+  const target = await startMinion(t, master, 'burst1');
+  await minionReady(target);
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  const sls = join(master.dir, 'srv/reactor/burst.sls');
+  await mkdir(join(master.dir, 'srv/reactor'), { recursive: true });
+  await writeFile(sls, "echo:\n  local.test.echo:\n    - tgt: burst1\n    - arg:\n      - {{ tag }}\n");
+  const yaml = (await import('js-yaml')).default;
+  const config = yaml.load(await readFile(join(master.configDir, 'master'), 'utf8')) as Record<string, unknown>;
+  config.reactor = [{ 'burst/*': sls }];
+  await writeFile(join(master.configDir, 'master'), yaml.dump(config));
+  await master.restart();
+
+  const { adminRequest, rawAdmin } = await import('./raw-client.js');
+  const admin = await rawAdmin(master);
+  await admin.subscribeAsync(`saltmq/admin/${admin.options.clientId}/resp`);
+  const total = 1000;
+  await Promise.all(Array.from({ length: total }, (_, i) => adminRequest(admin, 'event.fire', { tag: `burst/${i}`, data: { i } })));
+  admin.end(true);
+  const before = JSON.parse((await cli(master, 'run', ['reactor.status', '--out', 'json'])).stdout) as { queued_events: number; queued_reactions: number; catching_up: boolean };
+  master.proc.child.kill('SIGKILL');
+  await master.proc.exited;
+  await master.restart();
+
+  const jobs = await eventually(async () => {
+    const listed = JSON.parse((await cli(master, 'run', ['jobs.list_jobs', 'search_function=test.echo', '--out', 'json'])).stdout || '{}') as Record<string, { Arguments: string[] }>;
+    return Object.keys(listed).length >= total ? listed : undefined;
+  }, 180_000, 'every event reacted to');
+  await new Promise((resolve) => setTimeout(resolve, 1000)); // anything published twice would show up by now
+  const again = JSON.parse((await cli(master, 'run', ['jobs.list_jobs', 'search_function=test.echo', '--out', 'json'])).stdout) as Record<string, { Arguments: string[] }>;
+  const counts = new Map<string, number>();
+  for (const job of Object.values(again)) counts.set(job.Arguments[0]!, (counts.get(job.Arguments[0]!) ?? 0) + 1);
+  assert.equal(counts.size, total, 'one job for each event');
+  assert.ok([...counts.values()].every((n) => n === 1), 'no event reacted to twice');
+  assert.equal(Object.keys(jobs).length, total);
+  t.diagnostic(`at the kill the reactor still had ${before.queued_events} events and ${before.queued_reactions} reactions queued (catching up: ${before.catching_up})`);
+});
