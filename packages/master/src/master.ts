@@ -19,6 +19,8 @@ import { KeyStore } from './pki/key-store.js';
 import { loadOrCreateIdentity, type MasterIdentity } from './pki/master-keys.js';
 import { registerAdminMethods } from './requests/admin-methods.js';
 import { RequestRouter } from './requests/router.js';
+import { registerMinionMethods } from './requests/minion-methods.js';
+import { PillarCompiler } from './pillar/pillar.js';
 import { AppendLog } from '@saltmq/common';
 import { JobService } from './jobs/job-service.js';
 import { JobStore } from './jobs/job-store.js';
@@ -127,6 +129,7 @@ export async function startMaster(config: Readonly<MasterConfig>, log: Logger): 
   });
   registerAdminMethods(adminRouter, { wheel, events, config, jobs, runners });
   const minionRouter = new RequestRouter('minion', bus, (id) => minionTopic(id, 'resp'), log.child({ component: 'minion-requests' }));
+  registerMinionMethods(minionRouter, { grains, pillar: new PillarCompiler(config.pillar_roots, log.child({ component: 'pillar' })) });
   const onMinionEvent = makeMinionEventHandler({
     events,
     log: log.child({ component: 'minion-events' }),

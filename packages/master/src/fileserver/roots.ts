@@ -98,17 +98,17 @@ export class FileRoots {
   }
 }
 
-// Depth-first walk below `start`; `seen` holds real directories so a symlink loop ends. Salt's dir_list
-// includes the root itself as '.'.
+// Depth-first walk below `start`. Each directory carries the real paths of its ancestors: a symlink
+// back up the tree ends there (a loop), while two names for one directory are both listed, as
+// os.walk(followlinks=True) lists them for Salt. Salt's dir_list includes the root itself as '.'.
 async function walk(realRoot: string, start: string, kind: 'files' | 'dirs', out: Set<string>): Promise<void> {
-  const seen = new Set<string>();
-  const stack = [start];
+  const stack: { rel: string; ancestors: ReadonlySet<string> }[] = [{ rel: start, ancestors: new Set() }];
   if (kind === 'dirs' && start === '') out.add('.');
   while (stack.length > 0) {
-    const relDir = stack.pop()!;
+    const { rel: relDir, ancestors } = stack.pop()!;
     const dir = await realpathOrUndefined(relDir === '' ? realRoot : join(realRoot, relDir));
-    if (!dir || (dir !== realRoot && !isInside(realRoot, dir)) || seen.has(dir)) continue;
-    seen.add(dir);
+    if (!dir || (dir !== realRoot && !isInside(realRoot, dir)) || ancestors.has(dir)) continue;
+    const chain = new Set(ancestors).add(dir);
     const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
     for (const entry of entries) {
       // a name the fetch side would refuse is not offered either
@@ -118,14 +118,14 @@ async function walk(realRoot: string, start: string, kind: 'files' | 'dirs', out
       let isFile = entry.isFile();
       if (entry.isSymbolicLink()) {
         const target = await realpathOrUndefined(join(dir, entry.name));
-        if (!target || !isInside(realRoot, target)) continue;
+        if (!target || !isInside(realRoot, target) || chain.has(target)) continue;
         const info = await stat(target).catch(() => undefined);
         isDir = info?.isDirectory() ?? false;
         isFile = info?.isFile() ?? false;
       }
       if (isDir) {
         if (kind === 'dirs') out.add(rel);
-        stack.push(rel);
+        stack.push({ rel, ancestors: chain });
       } else if (isFile && kind === 'files') {
         out.add(rel);
       }

@@ -1,0 +1,3 @@
+@TMP@/example:
+  file.managed:
+    - source: salt://example
