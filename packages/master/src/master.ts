@@ -21,6 +21,7 @@ import { registerAdminMethods } from './requests/admin-methods.js';
 import { RequestRouter } from './requests/router.js';
 import { registerMinionMethods } from './requests/minion-methods.js';
 import { PillarCompiler } from './pillar/pillar.js';
+import { chunkBytesFor, FileRoots, registerFileServerMethods } from './fileserver/index.js';
 import { AppendLog } from '@saltmq/common';
 import { JobService } from './jobs/job-service.js';
 import { JobStore } from './jobs/job-store.js';
@@ -110,6 +111,7 @@ export async function startMaster(config: Readonly<MasterConfig>, log: Logger): 
   housekeeping.unref();
 
   const adminRouter = new RequestRouter('admin', bus, (id) => adminTopic(id, 'resp'), log.child({ component: 'admin' }));
+  const fileRoots = new FileRoots(config.file_roots, log.child({ component: 'fileserver' }));
   let reactorHandle: ReactorHandle | undefined;
   const runnerFunctions = {
     ...makeJobsRunner(jobs),
@@ -124,12 +126,13 @@ export async function startMaster(config: Readonly<MasterConfig>, log: Logger): 
     jobs,
     runners,
     wheel,
-    resolveSaltUrl: async () => undefined,
+    resolveSaltUrl: async (url) => (await fileRoots.find(url, 'base').catch(() => undefined))?.real,
     log: log.child({ component: 'reactor' }),
   });
   registerAdminMethods(adminRouter, { wheel, events, config, jobs, runners });
   const minionRouter = new RequestRouter('minion', bus, (id) => minionTopic(id, 'resp'), log.child({ component: 'minion-requests' }));
   registerMinionMethods(minionRouter, { grains, pillar: new PillarCompiler(config.pillar_roots, log.child({ component: 'pillar' })) });
+  registerFileServerMethods(minionRouter, { fileRoots: config.file_roots, log: log.child({ component: 'fileserver' }), chunkBytes: chunkBytesFor(config.max_packet_size) });
   const onMinionEvent = makeMinionEventHandler({
     events,
     log: log.child({ component: 'minion-events' }),

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { SILENT_LOGGER } from '@saltmq/common';
-import { FileServer, isInside } from '../src/fileserver/index.js';
+import { chunkBytesFor, DEFAULT_CHUNK_BYTES, FileServer, isInside } from '../src/fileserver/index.js';
 
 const sha256 = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
 
@@ -34,7 +34,7 @@ async function tree(t: TestContext, chunkBytes?: number) {
 
 const refused = { code: 'ERR_FILE_SERVER' };
 
-test('a file under the root is found by salt:// URL and by plain relative path', async (t) => {
+test('a file under the root is found by salt:// URL and by plain relative path', { timeout: 10_000 }, async (t) => {
   const { server } = await tree(t);
   const byUrl = await server.stat('salt://web/init.sls', 'base');
   assert.equal(byUrl?.size, 'nginx: pkg.installed\n'.length);
@@ -44,7 +44,7 @@ test('a file under the root is found by salt:// URL and by plain relative path',
   assert.deepEqual(await server.stat('web//./init.sls', 'base'), byUrl);
 });
 
-test('absolute paths are refused', async (t) => {
+test('absolute paths are refused', { timeout: 10_000 }, async (t) => {
   const { server } = await tree(t);
   for (const path of ['/etc/passwd', 'salt:///etc/passwd', '//etc/passwd']) {
     await assert.rejects(server.stat(path, 'base'), refused, path);
@@ -52,14 +52,14 @@ test('absolute paths are refused', async (t) => {
   }
 });
 
-test('dot-dot is refused as any path component and anywhere Salt refuses it', async (t) => {
+test('dot-dot is refused as any path component and anywhere Salt refuses it', { timeout: 10_000 }, async (t) => {
   const { server } = await tree(t);
   for (const path of ['../etc/passwd', 'a/../../x', 'web/../top.sls', 'web/..', '..', 'salt://../secret', 'x../secret']) {
     await assert.rejects(server.stat(path, 'base'), refused, path);
   }
 });
 
-test('NUL bytes, backslashes and empty paths are refused', async (t) => {
+test('NUL bytes, backslashes and empty paths are refused', { timeout: 10_000 }, async (t) => {
   const { server } = await tree(t);
   for (const path of ['top.sls\0.png', 'web\\..\\..\\secret', '', '.', './', 'salt://', 'salt://?saltenv=base']) {
     await assert.rejects(server.stat(path, 'base'), refused, JSON.stringify(path));
@@ -67,7 +67,7 @@ test('NUL bytes, backslashes and empty paths are refused', async (t) => {
   await assert.rejects(server.stat(42, 'base'), refused);
 });
 
-test('a symlink pointing outside the root is refused, directly or through a linked directory', async (t) => {
+test('a symlink pointing outside the root is refused, directly or through a linked directory', { timeout: 10_000 }, async (t) => {
   const { dir, root, server } = await tree(t);
   await symlink(join(dir, 'secret'), join(root, 'leak'));
   await symlink(dir, join(root, 'up'));
@@ -78,7 +78,7 @@ test('a symlink pointing outside the root is refused, directly or through a link
   }
 });
 
-test('a sibling directory that shares the root name as a prefix is outside the root', async (t) => {
+test('a sibling directory that shares the root name as a prefix is outside the root', { timeout: 10_000 }, async (t) => {
   const { root, server } = await tree(t);
   await symlink('../srvx/secret', join(root, 'neighbour'));
   await assert.rejects(server.stat('neighbour', 'base'), refused);
@@ -87,7 +87,7 @@ test('a sibling directory that shares the root name as a prefix is outside the r
   assert.equal(isInside('/tmp/x/srv', '/tmp/x/srv/a'), true);
 });
 
-test('a symlink that stays inside the root is served', async (t) => {
+test('a symlink that stays inside the root is served', { timeout: 10_000 }, async (t) => {
   const { root, server } = await tree(t);
   await symlink('web/init.sls', join(root, 'alias.sls'));
   await symlink('web', join(root, 'site'));
@@ -95,14 +95,14 @@ test('a symlink that stays inside the root is served', async (t) => {
   assert.equal((await server.stat('site/init.sls', 'base'))?.hash, sha256('nginx: pkg.installed\n'));
 });
 
-test('an unknown saltenv is refused, and so is a saltenv that is not a plain name', async (t) => {
+test('an unknown saltenv is refused, and so is a saltenv that is not a plain name', { timeout: 10_000 }, async (t) => {
   const { server } = await tree(t);
   for (const saltenv of ['prod', '..', '.', 'base/../base', 'a\\b', '', 7]) {
     await assert.rejects(server.stat('top.sls', saltenv), refused, String(saltenv));
   }
 });
 
-test('a ?saltenv= in the URL overrides the saltenv argument', async (t) => {
+test('a ?saltenv= in the URL overrides the saltenv argument', { timeout: 10_000 }, async (t) => {
   const dir = await tempDir(t);
   await put(join(dir, 'base', 'motd'), 'base motd');
   await put(join(dir, 'dev', 'motd'), 'dev motd');
@@ -113,7 +113,7 @@ test('a ?saltenv= in the URL overrides the saltenv argument', async (t) => {
   await assert.rejects(server.stat('salt://motd?saltenv=../dev', 'base'), refused);
 });
 
-test('with several roots the first root holding the file wins, and a directory does not shadow a file', async (t) => {
+test('with several roots the first root holding the file wins, and a directory does not shadow a file', { timeout: 10_000 }, async (t) => {
   const dir = await tempDir(t);
   const [first, second] = [join(dir, 'one'), join(dir, 'two')];
   await put(join(first, 'motd'), 'from one');
@@ -127,7 +127,7 @@ test('with several roots the first root holding the file wins, and a directory d
   assert.equal((await server.stat('only-two', 'base'))?.hash, sha256('only in two'));
 });
 
-test('an escaping symlink in the first root falls through to a later root, as in Salt', async (t) => {
+test('an escaping symlink in the first root falls through to a later root, as in Salt', { timeout: 10_000 }, async (t) => {
   const dir = await tempDir(t);
   await put(join(dir, 'secret'), 'outside');
   await put(join(dir, 'two', 'motd'), 'from two');
@@ -137,7 +137,7 @@ test('an escaping symlink in the first root falls through to a later root, as in
   assert.equal((await server.stat('motd', 'base'))?.hash, sha256('from two'));
 });
 
-test('a missing file or a directory stats and reads as null', async (t) => {
+test('a missing file or a directory stats and reads as null', { timeout: 10_000 }, async (t) => {
   const { server } = await tree(t);
   assert.equal(await server.stat('nope.sls', 'base'), null);
   assert.equal(await server.read('nope.sls', 'base', 0, 10), null);
@@ -145,7 +145,7 @@ test('a missing file or a directory stats and reads as null', async (t) => {
   assert.equal(await server.read('web/', 'base', 0, 10), null);
 });
 
-test('reads return exactly the asked range, capped at chunkBytes, with eof only at the end', async (t) => {
+test('reads return exactly the asked range, capped at chunkBytes, with eof only at the end', { timeout: 10_000 }, async (t) => {
   const { root, server } = await tree(t, 1000);
   const content = Buffer.from(Array.from({ length: 2500 }, (_, i) => i % 251));
   await put(join(root, 'blob'), content);
@@ -160,7 +160,7 @@ test('reads return exactly the asked range, capped at chunkBytes, with eof only 
   assert.deepEqual(await read(9999, 1000), { bytes: Buffer.alloc(0), eof: true });
 });
 
-test('a changed file gets a new hash even when its size stays the same', async (t) => {
+test('a changed file gets a new hash even when its size stays the same', { timeout: 10_000 }, async (t) => {
   const { root, server } = await tree(t);
   await put(join(root, 'motd'), 'version 1');
   assert.equal((await server.stat('motd', 'base'))?.hash, sha256('version 1'));
@@ -168,7 +168,7 @@ test('a changed file gets a new hash even when its size stays the same', async (
   assert.equal((await server.stat('motd', 'base'))?.hash, sha256('version 2'));
 });
 
-test('file listing gives files only, sorted and deduplicated across roots, and leaves out what escapes', async (t) => {
+test('file listing gives files only, sorted and deduplicated across roots, and leaves out what escapes', { timeout: 10_000 }, async (t) => {
   const { dir, root } = await tree(t);
   const other = join(dir, 'other');
   await put(join(other, 'top.sls'), 'shadowed');
@@ -188,10 +188,19 @@ test('file listing gives files only, sorted and deduplicated across roots, and l
   assert.deepEqual(server.envs(), ['base']);
 });
 
-test('an __env__ root serves any saltenv under its own name', async (t) => {
+test('an __env__ root serves any saltenv under its own name', { timeout: 10_000 }, async (t) => {
   const dir = await tempDir(t);
   await put(join(dir, 'feature-x', 'motd'), 'feature x');
   const server = new FileServer({ fileRoots: { __env__: [join(dir, '__env__')] }, log: SILENT_LOGGER });
   assert.equal((await server.stat('motd', 'feature-x'))?.hash, sha256('feature x'));
   assert.equal(await server.stat('motd', 'feature-y'), null);
+});
+
+test('the chunk size derived from max_packet_size keeps a base64 reply inside one packet', { timeout: 10_000 }, () => {
+  assert.equal(chunkBytesFor(1_048_576), DEFAULT_CHUNK_BYTES);
+  for (const max of [4096, 65_536, 300_000]) {
+    const chunk = chunkBytesFor(max);
+    const reply = JSON.stringify({ v: 1, type: 'response', rid: 'r'.repeat(12), ok: true, result: { data: Buffer.alloc(chunk).toString('base64'), eof: false } });
+    assert.ok(Buffer.byteLength(reply) < max, `${max}: ${reply.length}`);
+  }
 });

@@ -4,7 +4,7 @@
  */
 export { registerFileServerMethods, FILE_SERVER_METHODS } from './methods.js';
 export type { MethodTable } from './methods.js';
-export { FileServer, DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES } from './server.js';
+export { FileServer, DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES, chunkBytesFor } from './server.js';
 export type { FileStat, FileChunk, FileServerOptions } from './server.js';
 export { FileRoots, resolveRequest, WILDCARD_ENV } from './roots.js';
 export type { FoundFile } from './roots.js';

@@ -25,10 +25,10 @@ function offsetParam(value: unknown, name: string, fallback: number): number {
  * - `file.list {saltenv, prefix}` / `file.dir_list {saltenv, prefix}` → sorted relative paths
  * - `file.list_envs {}` → the saltenv names
  *
- * No per-caller check happens here, on purpose: the router only ever sees requests from accepted
- * minions (the broker's authorizePublish refuses the req topic to pending or rejected keys), and like
- * Salt's file server every accepted minion may read every saltenv. The caller's id is still logged
- * with each refusal, so path probing is visible.
+ * No per-caller check happens here, on purpose: the caller is `{kind: 'minion', id}` and only accepted
+ * minions reach this router at all (broker/access.ts: a pending key may publish nothing but waits on
+ * its key channel, a rejected key cannot connect), and like Salt's file server every accepted minion
+ * may read every saltenv. The caller's proved id is logged with each refusal, so path probing shows.
  */
 export function registerFileServerMethods(router: MethodTable, options: FileServerOptions): FileServer {
   const server = new FileServer(options);

@@ -12,6 +12,14 @@ export const DEFAULT_CHUNK_BYTES = 256 * 1024;
 /** The largest chunk an operator may configure: 512 KiB is about 700 KB as base64, still under 1 MiB. */
 export const MAX_CHUNK_BYTES = 512 * 1024;
 
+/**
+ * The largest chunk whose file.read reply fits in a packet of `maxPacketSize` bytes (the master's
+ * max_packet_size): base64 adds a third, and 1 KiB is left for the JSON envelope.
+ */
+export function chunkBytesFor(maxPacketSize: number): number {
+  return Math.max(1, Math.min(DEFAULT_CHUNK_BYTES, Math.floor(((maxPacketSize - 1024) * 3) / 4)));
+}
+
 /** What file.stat answers for a file. */
 export interface FileStat {
   size: number;
