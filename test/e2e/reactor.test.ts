@@ -57,6 +57,8 @@ test('the seed scenario: a Min* minion is accepted by the reactor and provisions
   await minionReady(minion, 30_000);
   const cpis = await eventually(() => readFile(join(master.dir, 'cpis'), 'utf8').catch(() => undefined), 30_000, 'cmd.run wrote cpis');
   assert.equal(cpis, 'initsok\n');
+  const example = await eventually(() => readFile(join(master.dir, 'example'), 'utf8').catch(() => undefined), 30_000, 'state.sls test made the file');
+  assert.equal(example, 'managed by saltmq\n', 'the file has the content of salt://example');
   assert.deepEqual(await readdir(join(master.pkiDir, 'minions')), ['Minion1']);
   assert.deepEqual(await readdir(join(master.pkiDir, 'minions_pre')), ['web1'], 'web1 does not match and waits for a human');
   assert.ok(web.proc.running);
