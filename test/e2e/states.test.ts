@@ -53,7 +53,7 @@ test("the seed's test.sls creates the file from salt://example, then reports no 
 
   await writeFile(join(master.dir, 'srv/salt/example'), 'line one\nline two\n');
   const dry = await cli(master, 'salt', ['Minion1', 'state.sls', 'test', 'test=True', '--out', 'json']);
-  const dryState = Object.values((JSON.parse(dry.stdout) as typeof ret).Minion1!)[0]! as { result: null; changes: { diff: string }; comment: string };
+  const dryState = Object.values((JSON.parse(dry.stdout) as typeof ret).Minion1!)[0]! as unknown as { result: null; changes: { diff: string }; comment: string };
   assert.equal(dryState.result, null);
   assert.match(dryState.changes.diff, /\+line two/);
   assert.equal(await readFile(target, 'utf8'), 'line one\n', 'test=True changed nothing');
