@@ -85,3 +85,52 @@ test('saltmq-key works on the key files while the master is stopped', { timeout:
   const finger = await cli(master, 'key', ['-f', 'late1']);
   assert.match(finger.stdout, /^Accepted Keys:\nlate1: {2}([0-9a-f]{2}:){31}[0-9a-f]{2}\n$/);
 });
+
+test('a master_finger that does not match stops the minion with exit 42 and both fingerprints', { timeout: 60_000 }, async (t) => {
+  const master = await startMaster(t);
+  const wrong = 'aa:'.repeat(31) + 'aa';
+  const minion = await startMinion(t, master, 'careful1', { master_finger: wrong });
+  assert.equal(await minion.proc.exited, 42);
+  const text = minion.proc.stderrText.join('\n');
+  const { pemFingerprint } = await import('@saltmq/common');
+  const actual = pemFingerprint(await readFile(join(master.pkiDir, 'master.pub'), 'utf8'));
+  assert.ok(text.includes(wrong), 'prints the configured fingerprint');
+  assert.ok(text.includes(actual), "prints the master's fingerprint");
+  assert.deepEqual(await readdir(join(master.pkiDir, 'minions_pre')), [], 'it never presented its key');
+
+  const right = await startMinion(t, master, 'careful2', { master_finger: actual });
+  await eventually(async () => (await readdir(join(master.pkiDir, 'minions_pre'))).includes('careful2'), 20_000, 'the right fingerprint connects');
+  assert.ok(right.proc.running);
+});
+
+test('saltmq-key rejects, deletes and fingerprints as salt-key does; a rejected minion exits 77', { timeout: 90_000 }, async (t) => {
+  const master = await startMaster(t);
+  const a = await startMinion(t, master, 'rej1');
+  const b = await startMinion(t, master, 'del1');
+  await eventually(async () => (await readdir(join(master.pkiDir, 'minions_pre'))).length === 2, 20_000, 'both pending');
+
+  const declined = await cli(master, 'key', ['-a', 'rej1'], 'n\n');
+  assert.equal(declined.stdout, 'The following keys are going to be accepted:\nUnaccepted Keys:\nrej1\nProceed? [n/Y] ');
+  assert.deepEqual(await readdir(join(master.pkiDir, 'minions')), [], 'answering n changes nothing');
+
+  const rejected = await cli(master, 'key', ['-r', 'rej1', '-y']);
+  assert.equal(rejected.stdout, 'The following keys are going to be rejected:\nUnaccepted Keys:\nrej1\nKey for minion rej1 rejected.\n');
+  assert.equal(await a.proc.exited, 77, 'the rejected minion stops with Salt exit code 77');
+
+  const noMatch = await cli(master, 'key', ['-a', 'ghost*', '-y']);
+  assert.equal(noMatch.stdout, "The key glob 'ghost*' does not match any unaccepted keys.\n");
+  const deleting = await cli(master, 'key', ['-d', 'del1'], '\n');
+  assert.match(deleting.stdout, /Proceed\? \[N\/y\] $/, 'delete defaults to no');
+  assert.ok((await readdir(join(master.pkiDir, 'minions_pre'))).includes('del1'));
+  const deleted = await cli(master, 'key', ['-d', 'del1', '-y']);
+  assert.match(deleted.stdout, /Key for minion del1 deleted\.\n$/);
+
+  const all = await cli(master, 'key', ['-F']);
+  assert.match(all.stdout, /^Local Keys:\nmaster\.pub: {2}([0-9a-f]{2}:){31}[0-9a-f]{2}\n/);
+  assert.match(all.stdout, /Rejected Keys:\nrej1: {2}([0-9a-f]{2}:){31}[0-9a-f]{2}\n/);
+  const printed = await cli(master, 'key', ['-p', 'rej1']);
+  assert.match(printed.stdout, /^Rejected Keys:\nrej1: {2}-----BEGIN PUBLIC KEY-----/);
+  const listed = await cli(master, 'key', ['-L', '--out', 'yaml']);
+  assert.match(listed.stdout, /minions_rejected:\n- rej1\n/);
+  assert.ok(b.proc.running || (await b.proc.exited) !== 77, 'a deleted minion is not told it was rejected');
+});

@@ -167,3 +167,32 @@ test('a master killed in the middle of a burst of 1,000 events reacts to every e
   assert.equal(Object.keys(jobs).length, total);
   t.diagnostic(`at the kill the reactor still had ${before.queued_events} events and ${before.queued_reactions} reactions queued (catching up: ${before.catching_up})`);
 });
+
+test('reactor.list/add/delete change the map at run time; salt:// and glob paths resolve; journal replays dry', { timeout: 90_000 }, async (t) => {
+  const master = await startMaster(t, { auto_accept: true });
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  await mkdir(join(master.dir, 'srv/salt/reactor'), { recursive: true });
+  await mkdir(join(master.dir, 'srv/reactor'), { recursive: true });
+  await writeFile(join(master.dir, 'srv/salt/reactor/from-fileserver.sls'), 'fs:\n  runner.event.send:\n    - tag: app/fs/{{ data["n"] }}\n');
+  await writeFile(join(master.dir, 'srv/reactor/a.sls'), 'a:\n  runner.event.send:\n    - tag: app/glob-a/{{ data["n"] }}\n');
+  await writeFile(join(master.dir, 'srv/reactor/b.sls'), 'b:\n  runner.event.send:\n    - tag: app/glob-b/{{ data["n"] }}\n');
+
+  assert.deepEqual(JSON.parse((await cli(master, 'run', ['reactor.list', '--out', 'json'])).stdout), []);
+  const added = await cli(master, 'run', ['reactor.add', 'app/ping', 'reactors=["salt://reactor/from-fileserver.sls", "' + join(master.dir, 'srv/reactor/*.sls') + '"]', '--out', 'json']);
+  assert.deepEqual(JSON.parse(added.stdout), { status: true, comment: 'Reactor added.' });
+  assert.deepEqual(JSON.parse((await cli(master, 'run', ['reactor.add', 'app/ping', 'reactors=x.sls', '--out', 'json'])).stdout), { status: false, comment: 'Reactor already exists.' });
+
+  const watcher = spawnCli(t, master, 'run', ['state.event', 'tagmatch=app/*']);
+  await new Promise<void>((resolve) => watcher.child.stderr!.on('data', (d: Buffer) => d.toString().includes('listening') && resolve()));
+  await cli(master, 'run', ['event.send', 'app/ping', 'data={"n": 1}']);
+  for (const tag of ['app/fs/1', 'app/glob-a/1', 'app/glob-b/1']) await watcher.waitForLine((l) => l.startsWith(`${tag}\t`));
+
+  const status = JSON.parse((await cli(master, 'run', ['reactor.status', '--out', 'json'])).stdout) as { next_seq: number };
+  const dry = JSON.parse((await cli(master, 'run', ['reactor.test', `journal=1-${status.next_seq}`, '--out', 'json'])).stdout) as { tag: string; reactions: unknown[] }[];
+  const replayed = dry.find((e) => e.tag === 'app/ping');
+  assert.ok(replayed, 'the recorded app/ping event is in the journal');
+  assert.equal(replayed.reactions.length, 3);
+
+  assert.deepEqual(JSON.parse((await cli(master, 'run', ['reactor.delete', 'app/ping', '--out', 'json'])).stdout), { status: true, comment: 'Reactor deleted.' });
+  assert.deepEqual(JSON.parse((await cli(master, 'run', ['reactor.delete', 'app/ping', '--out', 'json'])).stdout), { status: false, comment: 'Reactor does not exists.' });
+});

@@ -144,3 +144,56 @@ test('compile errors give retcode 1 and the list of errors; traversal through cp
     assert.match(String((JSON.parse(got.stdout) as { db1: string }).db1), /^ERROR: refused the path "[^"]+": /, `${path} is refused with a reason`);
   }
 });
+
+test("pillar is compiled per minion: each gets its own data and never another minion's", { timeout: 90_000 }, async (t) => {
+  const master = await withStateTree(t);
+  const out = join(master.dir, 'out');
+  await mkdir(out);
+  await writeTree(join(master.dir, 'srv/pillar'), {
+    'top.sls': "base:\n  '*':\n    - common\n  'app1':\n    - secrets.app1\n  'app2':\n    - secrets.app2\n",
+    'common.sls': 'site: lab\nusers:\n  admin:\n    uid: 2001\n',
+    'secrets/app1.sls': 'db_password: one-{{ grains["id"] }}\n',
+    'secrets/app2.sls': 'db_password: two\n',
+  });
+  await writeTree(join(master.dir, 'srv/salt'), {
+    'conf.sls': `${out}/{{ grains['id'] }}.conf:\n  file.managed:\n    - contents: "{{ pillar['site'] }}:{{ salt['pillar.get']('users:admin:uid') }}:{{ pillar.get('db_password') }}"\n`,
+  });
+  const [m1, m2] = await Promise.all([startMinion(t, master, 'app1'), startMinion(t, master, 'app2')]);
+  await Promise.all([minionReady(m1), minionReady(m2)]);
+  const items = await cli(master, 'salt', ['app1', 'pillar.items', '--out', 'json']);
+  assert.deepEqual(JSON.parse(items.stdout), { app1: { site: 'lab', users: { admin: { uid: 2001 } }, db_password: 'one-app1' } });
+  const got = await cli(master, 'salt', ['*', 'pillar.get', 'db_password', '--out', 'json', '--static']);
+  assert.deepEqual(JSON.parse(got.stdout), { app1: 'one-app1', app2: 'two' });
+  const applied = await cli(master, 'salt', ['*', 'state.sls', 'conf', '--out', 'json', '--static']);
+  assert.equal(applied.code, 0, applied.stdout);
+  assert.equal(await readFile(join(out, 'app1.conf'), 'utf8'), 'lab:2001:one-app1\n');
+  assert.equal(await readFile(join(out, 'app2.conf'), 'utf8'), 'lab:2001:two\n');
+});
+
+test('a 50 MB file reaches a minion intact with bounded memory on both sides', { timeout: 180_000 }, async (t) => {
+  const master = await withStateTree(t);
+  const { createHash, randomBytes } = await import('node:crypto');
+  const { open } = await import('node:fs/promises');
+  await mkdir(join(master.dir, 'srv/salt'), { recursive: true });
+  const big = await open(join(master.dir, 'srv/salt/big.bin'), 'w');
+  const hash = createHash('sha256');
+  for (let i = 0; i < 50; i++) {
+    const chunk = randomBytes(1024 * 1024);
+    hash.update(chunk);
+    await big.write(chunk);
+  }
+  await big.close();
+  const minion = await startMinion(t, master, 'bulk1');
+  await minionReady(minion);
+  const peak = async (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+  const cached = await cli(master, 'salt', ['bulk1', 'cp.cache_file', 'salt://big.bin', '--out', 'json'], undefined, 170_000);
+  assert.equal(cached.code, 0, cached.stdout + cached.stderr);
+  const path = (JSON.parse(cached.stdout) as { bulk1: string }).bulk1;
+  const copy = createHash('sha256').update(await readFile(path)).digest('hex');
+  assert.equal(copy, hash.digest('hex'), 'the cached copy is byte-identical');
+  const [masterPeak, minionPeak] = [await peak(master.proc.child.pid!), await peak(minion.proc.child.pid!)];
+  t.diagnostic(`peak RSS: master ${masterPeak.toFixed(0)} MB, minion ${minionPeak.toFixed(0)} MB`);
+  assert.ok(masterPeak < 200 && minionPeak < 200, `neither side held the 50 MB file (master ${masterPeak} MB, minion ${minionPeak} MB)`);
+  const again = await cli(master, 'salt', ['bulk1', 'cp.hash_file', 'salt://big.bin', '--out', 'json']);
+  assert.match(again.stdout, /"hsum": "[0-9a-f]{64}"/);
+});
