@@ -94,3 +94,7 @@ export {
   SlsFile,
 } from './state-engine/index.js';
 export type { HighData, Chunk, CompileResult, StateResult, ChunkReturn, StateRunContext, StateFunction, RunOptions, SlsLoader } from './state-engine/index.js';
+export { parseSaltUrl, cleanRelPath, cleanSaltenv, SaltPathError, MAX_PATH_CHARS, MAX_SALTENV_CHARS } from './protocol/salt-path.js';
+export type { SaltUrl } from './protocol/salt-path.js';
+export { parseServiceArgs, loadServiceConfig, openServiceLog } from './service-cli.js';
+export type { ServiceArgs } from './service-cli.js';

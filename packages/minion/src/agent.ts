@@ -120,6 +120,7 @@ export class MinionAgent {
           pendingWait,
         );
         this.#session = undefined;
+        if (this.#stopping) break;
         if (end.kind === 'refused') {
           const code = this.#refused(end.notice.reason ?? end.notice.status);
           if (code !== undefined) return code;

@@ -1,11 +1,9 @@
 #!/usr/bin/env node
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { parseArgs } from 'node:util';
-import { BadIdError, ConfigError, createLogger, LOG_LEVELS, type LogLevel } from '@saltmq/common';
+import { BadIdError, LOG_LEVELS, loadServiceConfig, openServiceLog, parseServiceArgs } from '@saltmq/common';
 import { loadMinionConfig } from '../config.js';
 import { startMinion } from '../minion.js';
 
+const PROGRAM = 'saltmq-minion';
 const USAGE = `Usage: saltmq-minion [-c CONFIG_DIR] [-l LOG_LEVEL]
 
 Runs the saltmq minion agent: it makes its key pair on first start, asks the master to accept it,
@@ -18,46 +16,17 @@ then runs the jobs the master publishes. It reconnects by itself whenever the ma
 Exit codes: 0 stopped, 2 bad configuration or id, 42 master fingerprint mismatch, 77 key rejected.`;
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      'config-dir': { type: 'string', short: 'c', default: '/etc/saltmq' },
-      'log-level': { type: 'string', short: 'l' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    process.stdout.write(USAGE + '\n');
-    return 0;
-  }
-  const cliLevel = values['log-level'] as LogLevel | undefined;
-  if (cliLevel && !LOG_LEVELS.includes(cliLevel)) {
-    process.stderr.write(`saltmq-minion: unknown log level '${cliLevel}'; use one of ${LOG_LEVELS.join(', ')}\n`);
-    return 2;
-  }
-  const bootLog = createLogger({ name: 'saltmq-minion', level: cliLevel ?? 'warning' });
-  let config;
-  try {
-    config = await loadMinionConfig(values['config-dir'], bootLog);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`saltmq-minion: invalid configuration: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
-  let logFile: string | undefined = config.log_file;
-  try {
-    mkdirSync(dirname(logFile), { recursive: true, mode: 0o700 });
-  } catch {
-    logFile = undefined;
-  }
-  const log = createLogger({ name: 'saltmq-minion', level: cliLevel ?? config.log_level, ...(logFile ? { file: logFile } : {}) });
+  const args = parseServiceArgs(PROGRAM, USAGE, process.argv.slice(2));
+  if (typeof args === 'number') return args;
+  const config = await loadServiceConfig(PROGRAM, args, loadMinionConfig);
+  if (typeof config === 'number') return config;
+  const log = openServiceLog(PROGRAM, args.logLevel ?? config.log_level, config.log_file);
   let minion;
   try {
     minion = await startMinion(config, log);
   } catch (error) {
     if (error instanceof BadIdError) {
-      process.stderr.write(`saltmq-minion: ${error.message}\n`);
+      process.stderr.write(`${PROGRAM}: ${error.message}\n`);
       return 2;
     }
     throw error;
@@ -78,7 +47,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`saltmq-minion: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(`${PROGRAM}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);
   },
 );
