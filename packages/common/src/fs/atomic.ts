@@ -1,17 +1,24 @@
 import { randomBytes } from 'node:crypto';
-import { open, rename, rm, mkdir } from 'node:fs/promises';
+import { open, rename, rm, mkdir, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /**
  * Writes a file so that a crash at any moment leaves either the old content or the new one, never a
  * mix: write a temp file beside it, fsync it, rename it over the target, fsync the directory.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  mode = 0o644,
+  options: { beforeSync?: (handle: FileHandle) => Promise<void> } = {},
+): Promise<void> {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await open(temp, 'wx', mode);
   try {
     await handle.writeFile(data);
+    // e.g. carry the old file's owner and mode over before the new content becomes visible
+    await options.beforeSync?.(handle);
     await handle.sync();
   } catch (error) {
     await handle.close();

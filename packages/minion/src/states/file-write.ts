@@ -4,8 +4,8 @@
  * its owner and mode (Salt re-applies the old stat); a new one starts as 0600, like mkstemp, and the
  * state then sets the mode it wants.
  */
-import { randomBytes } from 'node:crypto';
-import { chmod, chown, copyFile, mkdir, open, rename, rm, stat, utimes } from 'node:fs/promises';
+import { chmod, chown, copyFile, mkdir, stat, utimes } from 'node:fs/promises';
+import { writeFileAtomic } from '@saltmq/common';
 import { basename, dirname, join } from 'node:path';
 
 /** Salt's backup modes: only 'minion' keeps copies here ('master' is a TODO in Salt itself). */
@@ -14,27 +14,13 @@ export type BackupMode = '' | 'minion' | 'both' | 'master';
 export async function writeReplacing(path: string, data: Uint8Array, o: { backup?: BackupMode; cachedir: string }): Promise<void> {
   const old = await stat(path).catch(() => undefined);
   if (old && (o.backup === 'minion' || o.backup === 'both')) await backupMinion(path, join(o.cachedir, 'file_backup'));
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.saltmq`);
-  const handle = await open(temp, 'wx', 0o600);
-  try {
-    await handle.writeFile(data);
-    if (old) {
+  await writeFileAtomic(path, data, 0o600, {
+    beforeSync: async (handle) => {
+      if (!old) return;
       await handle.chown(old.uid, old.gid).catch(() => undefined);
       await handle.chmod(old.mode & 0o7777);
-    }
-    await handle.sync();
-  } catch (error) {
-    await handle.close();
-    await rm(temp, { force: true });
-    throw error;
-  }
-  await handle.close();
-  try {
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+    },
+  });
 }
 
 /**
