@@ -24,7 +24,14 @@ export function statusFromWord(word: string): KeyStatus[] | 'all' | undefined {
  * crash can leave a key in two places (resolved by the next operation) but never in none.
  */
 export class KeyStore {
-  constructor(readonly pkiDir: string) {}
+  /** A recent listing: every publish resolves its target against the accepted keys. */
+  #listing: { at: number; lists: KeyLists } | undefined;
+
+  constructor(
+    readonly pkiDir: string,
+    /** how long a listing may be reused; changes made through this store invalidate it at once */
+    readonly listTtlMs = 1000,
+  ) {}
 
   async init(): Promise<void> {
     await ensureDir(this.pkiDir, 0o700);
@@ -37,9 +44,12 @@ export class KeyStore {
   }
 
   async list(): Promise<KeyLists> {
+    const cached = this.#listing;
+    if (cached && Date.now() - cached.at < this.listTtlMs) return structuredClone(cached.lists);
     const lists = {} as KeyLists;
     for (const status of KEY_DIRS) lists[status] = await this.#names(status);
-    return lists;
+    this.#listing = { at: Date.now(), lists };
+    return structuredClone(lists);
   }
 
   async #names(status: KeyStatus): Promise<string[]> {
@@ -65,13 +75,17 @@ export class KeyStore {
   }
 
   async write(status: KeyStatus, id: string, pem: string): Promise<void> {
+    this.#listing = undefined;
     await writeFileAtomic(this.#path(status, id), pem, 0o644);
+    this.#listing = undefined;
   }
 
   async remove(status: KeyStatus, id: string): Promise<boolean> {
     const path = this.#path(status, id);
     const existed = await this.has(status, id);
+    this.#listing = undefined;
     await rm(path, { force: true });
+    this.#listing = undefined;
     if (existed) await syncDir(join(this.pkiDir, status));
     return existed;
   }
