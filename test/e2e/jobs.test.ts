@@ -156,3 +156,20 @@ test('a forged job published with a raw MQTT client is not executed by any minio
   assert.equal(ping.stdout, 'web1:\n    True\n');
   await assert.rejects(access(marker), 'the forged job never ran');
 });
+
+test('event.send lands on the bus under the proven id; salt/ tags of others are refused', { timeout: 60_000 }, async (t) => {
+  const { master } = await fleet(t);
+  const { spawnCli } = await import('./harness.js');
+  const watcher = spawnCli(t, master, 'run', ['state.event', 'tagmatch=myapp/*']);
+  await new Promise<void>((resolve) => watcher.child.stderr!.on('data', (d: Buffer) => d.toString().includes('listening') && resolve()));
+  const sent = await cli(master, 'salt', ['web1', 'event.send', 'myapp/deploy/done', '{"version": "1.2", "id": "db1"}']);
+  assert.equal(sent.stdout, 'web1:\n    True\n');
+  const line = await watcher.waitForLine((l) => l.startsWith('myapp/deploy/done\t'));
+  const data = JSON.parse(line.split('\t')[1]!) as { id: string; cmd: string; data: { version: string; id: string } };
+  assert.equal(data.id, 'web1', 'the wrapper carries the proven id, whatever the payload says');
+  assert.equal(data.cmd, '_minion_event');
+  assert.equal(data.data.version, '1.2');
+  const spoof = await cli(master, 'salt', ['web1', 'event.send', 'salt/auth']);
+  assert.equal(spoof.code, 1);
+  assert.match(spoof.stdout, /may fire under salt\/ only as salt\/minion\/web1/);
+});

@@ -1,6 +1,13 @@
 import { tagProblem, InvocationError } from '@saltmq/common';
 import { fn, type ExecutionFunction, type Module } from '../loader.js';
 
+/** The master refuses a minion's events under salt/ other than its own; say so here, before sending. */
+function ownTagProblem(id: string, tag: string): string | undefined {
+  if (!tag.startsWith('salt/')) return undefined;
+  if (tag.startsWith(`salt/minion/${id}/`) || tag.startsWith(`salt/beacon/${id}/`)) return undefined;
+  return `a minion may fire under salt/ only as salt/minion/${id}/... (the master would refuse '${tag}')`;
+}
+
 /**
  * Salt's event module: events land on the master's bus under the given tag, wrapped with this
  * minion's proven id (the master refuses `salt/` tags other than the minion's own).
@@ -13,7 +20,7 @@ export const event = {
       'Send an event to the Salt Master: event.send TAG [data] [key=value ...]',
       async (ctx, a) => {
         const tag = a.tag;
-        const problem = tagProblem(tag);
+        const problem = tagProblem(tag) ?? ownTagProblem(ctx.id, tag as string);
         if (problem) throw new InvocationError(problem);
         const payload: Record<string, unknown> = {};
         if (a.with_env) payload.environ = { ...process.env };
@@ -27,7 +34,7 @@ export const event = {
       { required: 1, anyKwargs: true },
     ),
     fire_master: fn(['data', 'tag', 'preload'], 'Fire an event off up to the master server: event.fire_master DATA TAG', async (ctx, a) => {
-      const problem = tagProblem(a.tag);
+      const problem = tagProblem(a.tag) ?? ownTagProblem(ctx.id, a.tag as string);
       if (problem) throw new InvocationError(problem);
       await ctx.fireEvent(a.tag as string, a.data ?? {});
       return true;
