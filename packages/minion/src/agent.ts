@@ -108,7 +108,7 @@ export class MinionAgent {
       try {
         this.#pin = (!forceProbe && (await cachedPin(config.pki_dir, config.master_finger))) || (await probeMaster(config.master, config.master_port, config.pki_dir, config.master_finger, log));
         forceProbe = false;
-        const client = await openLink({ host: config.master, port: config.master_port, id: config.id, keys: this.deps.keys, pin: this.#pin });
+        const client = await openLink({ host: config.master, port: config.master_port, id: config.id, keys: this.deps.keys, pin: this.#pin, keepalive: config.keepalive });
         const session = new MasterSession(client, config.id, log);
         this.#session = session;
         const end = await session.run(

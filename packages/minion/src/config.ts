@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { LOG_LEVELS, readConfigDir, validateConfig, type Logger, type LogLevel } from '@saltmq/common';
+import { resolveFqdn } from './grains/network.js';
 
 /** The minion's options, with Salt's names. */
 const logLevel = z.enum(LOG_LEVELS as [LogLevel, ...LogLevel[]]);
@@ -12,7 +13,7 @@ export const MINION_SCHEMA = z.object({
   master: z.string().min(1).default('salt'),
   /** @default 4506 */
   master_port: z.number().int().min(1).max(65535, 'must be 1-65535').default(4506),
-  /** @default the host's FQDN */
+  /** @default the host's FQDN (its short name when it has none) */
   id: z.string().min(1).optional(),
   root_dir: path.default('/'),
   pki_dir: path.default('/etc/saltmq/pki/minion'),
@@ -39,6 +40,8 @@ export const MINION_SCHEMA = z.object({
   enable_legacy_startup_events: z.boolean().default(true),
   /** Grain names to send with the start event (Salt's start_event_grains). */
   start_event_grains: z.array(z.string()).default([]),
+  /** Seconds between MQTT keepalives: a cut link is noticed within 1.5 times this. saltmq's own. @default 30 */
+  keepalive: z.number().int().min(1).max(3600).default(30),
   /** Salt's option: the cmd.run shell. @default '/bin/sh' */
   shell: z.string().default('/bin/sh'),
   user: z.string().optional(),
@@ -61,7 +64,8 @@ export function underRoot(root: string, value: string): string {
 export async function loadMinionConfig(configDir: string, log: Logger): Promise<Readonly<MinionConfig>> {
   const raw = await readConfigDir(configDir, 'minion');
   const options = validateConfig(MINION_SCHEMA, raw, join(configDir, 'minion'), log);
-  return resolveMinionConfig(options, configDir);
+  // Salt's default id is the host's FQDN (socket.getfqdn)
+  return resolveMinionConfig(options.id ? options : { ...options, id: await resolveFqdn() }, configDir);
 }
 
 export function resolveMinionConfig(options: MinionOptions, configDir: string): Readonly<MinionConfig> {

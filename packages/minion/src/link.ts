@@ -19,6 +19,8 @@ export interface LinkOptions {
   id: string;
   keys: KeyPairPem;
   pin: MasterPin;
+  /** seconds between keepalives */
+  keepalive: number;
 }
 
 /**
@@ -40,7 +42,7 @@ export function openLink(options: LinkOptions): Promise<MqttClient> {
     username: options.id,
     password,
     clean: true,
-    keepalive: 30,
+    keepalive: options.keepalive,
     reconnectPeriod: 0,
     connectTimeout: 15_000,
     ca: options.pin.certPem,

@@ -4,7 +4,7 @@
  * (nunjucks' own precompiler and Jinja-compat layer use them), but untyped, so their shapes are
  * declared here once and every other file imports them from here.
  */
-import { createRequire } from 'node:module';
+import transformerModule from 'nunjucks/src/transformer.js';
 import nunjucks from 'nunjucks';
 
 /** An AST node. Fields vary by node type; `typename` picks the compiler method (`compile<Typename>`). */
@@ -93,8 +93,11 @@ const internals = nunjucks as unknown as Internals;
 
 export const { parser, compiler, lexer, nodes, runtime, lib } = internals;
 
-/** The pass that lifts `super()` and async filters is not on the module object; nunjucks has no exports map, so its file loads directly. */
-export const transformer = createRequire(import.meta.url)('nunjucks/src/transformer') as {
+/**
+ * The pass that lifts `super()` and async filters is not on the module object; nunjucks has no
+ * exports map, so its file is imported by path (statically, so bundlers follow it too).
+ */
+export const transformer = transformerModule as unknown as {
   transform(ast: NjNode, asyncFilters: string[], name: string): NjNode;
 };
 export { nunjucks };

@@ -1,0 +1,3 @@
+/tmp/example:
+  file.managed:
+    - source: salt://example
