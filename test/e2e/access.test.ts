@@ -134,7 +134,7 @@ test('an admin (mosquitto_sub with the admin token) watches the bus but not $SYS
   await minionReady(minion);
   const result = await watch;
   assert.equal(result.code, 0, result.out);
-  assert.match(result.out, /^salt\/minion\/seen1\/start \{"id": "seen1", "cmd": "_minion_event"/);
+  assert.match(result.out, /^salt\/minion\/seen1\/start \{"id":"seen1","cmd":"_minion_event"/);
   const sys = await mosquitto(master, 'mosquitto_sub', ['-u', '$admin', '-P', trust.token, '-i', '$admin-sys', '-t', '$SYS/#', '-W', '2']);
   assert.match(sys.out, /All subscription requests were denied/);
 });

@@ -40,3 +40,13 @@ test('every matching rule counts, in config order: globs cross slashes, else an 
   assert.deepEqual(matcher.match('salt/auth').map((r) => r.sls[0]), ['d']);
   assert.deepEqual(matcher.match('xsalt/auth'), []);
 });
+
+test('the literal prefix a rule needs holds under both the glob and the regex reading', async () => {
+  const { requiredPrefix } = await import('../src/reactor/match.js');
+  assert.equal(requiredPrefix('salt/minion/Min*/start'), 'salt/minion/Mi');
+  assert.equal(requiredPrefix('salt/auth'), 'salt/auth');
+  assert.equal(requiredPrefix('app/go/\\d+'), 'app/go/');
+  assert.equal(requiredPrefix('a.b/*'), 'a');
+  assert.equal(requiredPrefix('foo|bar'), '');
+  assert.equal(requiredPrefix('(?i)salt'), '');
+});

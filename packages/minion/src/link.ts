@@ -63,6 +63,8 @@ export function openLink(options: LinkOptions): Promise<MqttClient> {
     const ok = () => {
       client.removeListener('error', fail);
       client.removeListener('close', early);
+      // returns and requests are small: do not let Nagle hold them back
+      (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
       resolve(client);
     };
     client.once('connect', ok);

@@ -61,9 +61,14 @@ export class AppendLog<T> {
 
   /** Appends a record; the promise resolves with its sequence number once it is durable. */
   append(data: T): { seq: number; durable: Promise<void> } {
+    return this.appendJson(JSON.stringify(data));
+  }
+
+  /** The same, for a record its caller has already serialised (an event is serialised once). */
+  appendJson(json: string): { seq: number; durable: Promise<void> } {
     if (this.#closed) return { seq: 0, durable: Promise.reject(new Error('the log is closed')) };
     const seq = this.#nextSeq++;
-    const body = JSON.stringify({ seq, ts: Date.now(), data });
+    const body = `{"seq":${seq},"ts":${Date.now()},"data":${json}}`;
     const line = `${crc32(body).toString(16).padStart(8, '0')} ${body}\n`;
     const durable = new Promise<void>((resolve, reject) => this.#pending.push({ line, resolve, reject }));
     if (!this.#flushing) this.#flushing = this.#flushLoop();

@@ -46,6 +46,16 @@ export class PacketGuard extends Duplex {
     this.socket.write(chunk, encoding, callback);
   }
 
+  /**
+   * mqtt-packet corks the stream and writes a packet in several pieces; handing them to TLS one by one
+   * would make each piece its own TLS record (its own encryption and syscall). Joined, a packet is
+   * one record.
+   */
+  override _writev(chunks: { chunk: Buffer; encoding: BufferEncoding }[], callback: (error?: Error | null) => void): void {
+    if (this.socket.destroyed) return callback();
+    this.socket.write(chunks.length === 1 ? chunks[0]!.chunk : Buffer.concat(chunks.map((c) => c.chunk)), callback);
+  }
+
   override _final(callback: (error?: Error | null) => void): void {
     this.socket.end(callback);
   }

@@ -38,7 +38,8 @@ export async function startBrokerServer(options: BrokerServerOptions): Promise<B
   broker.on('connectionError', (_client, error) => log.debug('connection error', { error: error.message }));
 
   const server = createServer(
-    { key: options.keyPem, cert: options.certPem, minVersion: 'TLSv1.2', handshakeTimeout: 10_000 },
+    // noDelay: small request/response messages must not wait for Nagle and delayed ACKs (~40 ms each)
+    { key: options.keyPem, cert: options.certPem, minVersion: 'TLSv1.2', handshakeTimeout: 10_000, noDelay: true },
     (socket: TLSSocket) => {
       const guarded = new PacketGuard(socket, options.limits, (size, limit) =>
         log.warn('connection cut: packet over the size limit', { address: socket.remoteAddress, size, limit }),

@@ -19,7 +19,9 @@ export class AedesBus implements Bus {
       try {
         handler(packet.topic, typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload);
       } finally {
-        done();
+        // released on the next tick: a synchronous release inside a burst recurses through the
+        // broker's emitter queue until the stack overflows
+        process.nextTick(done);
       }
     };
     return new Promise((resolve) => {

@@ -64,7 +64,10 @@ export class AdminClient {
     };
     const client = await new Promise<MqttClient>((resolve, reject) => {
       const c = connect(options);
-      c.once('connect', () => resolve(c));
+      c.once('connect', () => {
+        (c.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
+        resolve(c);
+      });
       c.once('error', (error) => {
         c.end(true);
         reject(error);

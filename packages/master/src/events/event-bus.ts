@@ -1,4 +1,4 @@
-import { pyJsonDumps, saltStamp, type Logger } from '@saltmq/common';
+import { saltStamp, type Logger } from '@saltmq/common';
 import type { Bus } from '../bus/bus.js';
 import type { AppendLog } from '@saltmq/common';
 import { trimEvent } from './trim.js';
@@ -40,11 +40,17 @@ export class EventBus {
    * dict). Resolves once it is journalled and published.
    */
   async fire(tag: string, data: EventData): Promise<BusEvent> {
-    const stamped = trimEvent({ ...data, _stamp: saltStamp() }, this.options.maxEventSize);
+    let stamped: EventData = { ...data, _stamp: saltStamp() };
+    // serialised once: the size check, the journal and the broker all use these bytes
+    let json = JSON.stringify(stamped);
+    if (json.length > this.options.maxEventSize / 4 && Buffer.byteLength(json) > this.options.maxEventSize) {
+      stamped = trimEvent(stamped, this.options.maxEventSize);
+      json = JSON.stringify(stamped);
+    }
     const journal = this.options.journal;
     let seq = 0;
     if (journal) {
-      const appended = journal.append({ tag, data: stamped });
+      const appended = journal.appendJson(`{"tag":${JSON.stringify(tag)},"data":${json}}`);
       seq = appended.seq;
       await appended.durable;
     }
@@ -52,7 +58,7 @@ export class EventBus {
     // in-process listeners first: durable appends resolve in sequence order, so the reactor sees
     // events in journal order; the broker's delivery order is its own business
     this.deliver(event);
-    await this.bus.publish(tag, Buffer.from(pyJsonDumps(stamped))).catch((error: Error) =>
+    await this.bus.publish(tag, Buffer.from(json)).catch((error: Error) =>
       this.log.error('event not published', { tag, error: error.message }),
     );
     return event;

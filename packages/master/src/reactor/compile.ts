@@ -1,6 +1,6 @@
 import { compileReactions, messageOf, TemplateError, type Chunk, type SlsRenderer } from '@saltmq/common';
 import type { RuleMatcher } from './match.js';
-import { resolveSlsRef, type SaltUrlResolver } from './sls-paths.js';
+
 
 /** A problem with one reactor file or reaction, reported as a salt/reactor/error event. */
 export interface ReactionProblem {
@@ -22,7 +22,8 @@ export interface CompiledEvent {
 export interface CompileDeps {
   matcher: RuleMatcher;
   renderer: SlsRenderer;
-  resolveSaltUrl: SaltUrlResolver;
+  /** an SLS reference (path, glob or salt:// URL) → the files it names */
+  resolveRef(ref: string): Promise<string[]>;
   /** the template's `salt`, `opts` and friends */
   context: Record<string, unknown>;
 }
@@ -38,7 +39,7 @@ export async function compileEvent(tag: string, data: Record<string, unknown>, d
   const result: CompiledEvent = { matched, rendered: [], chunks: [], problems: [] };
   if (matched.length === 0) return result;
   for (const ref of matched.flatMap((rule) => rule.sls)) {
-    const paths = await resolveSlsRef(ref, deps.resolveSaltUrl);
+    const paths = await deps.resolveRef(ref);
     if (paths.length === 0) {
       result.problems.push({ sls: ref, message: `Can not render SLS ${ref} for tag ${tag}. File missing or not found.` });
       continue;

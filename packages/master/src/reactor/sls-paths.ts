@@ -48,3 +48,19 @@ export async function expandGlob(pattern: string): Promise<string[]> {
   for (const path of bases) if (await isFile(path)) files.push(path);
   return files;
 }
+
+/**
+ * Resolving a reference touches the disk (stat, readdir); an event storm must not repeat that per
+ * event, so answers are reused for a second, as the renderer reuses compiled files.
+ */
+export function cachedResolver(resolveSaltUrl: SaltUrlResolver, ttlMs = 1000): (ref: string) => Promise<string[]> {
+  const cache = new Map<string, { at: number; paths: Promise<string[]> }>();
+  return (ref) => {
+    const hit = cache.get(ref);
+    if (hit && Date.now() - hit.at < ttlMs) return hit.paths;
+    if (cache.size > 10_000) cache.clear();
+    const paths = resolveSlsRef(ref, resolveSaltUrl);
+    cache.set(ref, { at: Date.now(), paths });
+    return paths;
+  };
+}

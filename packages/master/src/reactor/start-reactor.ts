@@ -12,7 +12,7 @@ import { reactorContext } from './context.js';
 import { RuleMatcher } from './match.js';
 import { Reactor } from './reactor.js';
 import { loadRules } from './rules.js';
-import type { SaltUrlResolver } from './sls-paths.js';
+import { cachedResolver, type SaltUrlResolver } from './sls-paths.js';
 
 export interface ReactorHandle {
   reactor: Reactor;
@@ -47,7 +47,7 @@ export async function startReactor(deps: StartReactorDeps): Promise<ReactorHandl
   const compile: CompileDeps = {
     matcher,
     renderer: new SlsRenderer({ searchPaths: searchPaths(config, rules.flatMap((r) => r.sls)) }),
-    resolveSaltUrl: deps.resolveSaltUrl,
+    resolveRef: cachedResolver(deps.resolveSaltUrl),
     context: reactorContext(config, deps.runners, log),
   };
   const checkpoint = await Checkpoint.open(config.cachedir);
