@@ -23,8 +23,14 @@ test(
       dump.stderr.on('data', (d: Buffer) => { errText += d.toString(); if (d.toString().includes('listening on')) resolve(); });
       dump.once('exit', (code) => reject(new Error(`tcpdump exited ${code}: ${errText}`)));
     });
-    // tcpdump announces itself a moment before its filter is live on some kernels
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // tcpdump announces itself before its filter is live on some kernels: make traffic until the
+    // capture file shows packets, so the job below is certainly captured
+    const { stat } = await import('node:fs/promises');
+    const { eventually } = await import('./harness.js');
+    await eventually(async () => {
+      await cli(master, 'salt', ['vault1', 'test.ping']);
+      return (await stat(pcap)).size > 200;
+    }, 30_000, 'tcpdump capturing');
     const secret = `TOPSECRET-${Date.now()}-value`;
     const result = await cli(master, 'salt', ['vault1', 'cmd.run', `echo ${secret} | rev; echo ${secret}`]);
     assert.equal(result.code, 0, result.stderr);
