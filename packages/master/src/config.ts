@@ -36,7 +36,8 @@ export const MASTER_SCHEMA = z.object({
   file_roots: rootsMap.optional(),
   pillar_roots: rootsMap.optional(),
   reactor: z.union([z.array(reactorEntry), path]).default([]),
-  reactor_worker_threads: z.number().int().min(1).max(1000).default(10),
+  /** Reactions in flight at once. saltmq runs them as async tasks, not threads, so the default is higher than Salt's 10 (which caps an I/O-bound reactor at a few thousand a second). @default 200 */
+  reactor_worker_threads: z.number().int().min(1).max(10000).default(200),
   reactor_worker_hwm: z.number().int().min(1).default(10000),
   renderer: z.string().default('jinja|yaml'),
   /** How long a job waits for an offline minion before it expires. saltmq's own. @default 3600 */
