@@ -27,9 +27,12 @@ import { JobService } from './jobs/job-service.js';
 import { JobStore } from './jobs/job-store.js';
 import { removeRuntimeFile, writeRuntimeFile } from './runtime-file.js';
 import { makeJobsRunner } from './runners/jobs.js';
-import { RunnerService } from './runners/runner.js';
+import { RunnerService, type RunnerFunction } from './runners/runner.js';
 import { makeReactorRunner } from './runners/reactor.js';
 import { makeEventRunner } from './runners/event.js';
+import { makeOrchestrateRunner } from './orchestrate/runner.js';
+import type { OrchDeps } from './orchestrate/orch-states.js';
+import { userInfo } from 'node:os';
 import { startReactor, type ReactorHandle } from './reactor/start-reactor.js';
 import { loadMasterConfig } from './config.js';
 import { makeKeyWheel } from './wheel/key.js';
@@ -113,9 +116,15 @@ export async function startMaster(config: Readonly<MasterConfig>, log: Logger): 
   const adminRouter = new RequestRouter('admin', bus, (id) => adminTopic(id, 'resp'), log.child({ component: 'admin' }));
   const fileRoots = new FileRoots(config.file_roots, log.child({ component: 'fileserver' }));
   let reactorHandle: ReactorHandle | undefined;
-  const runnerFunctions = {
+  const runnerFunctions: Record<string, RunnerFunction> = {
     ...makeJobsRunner(jobs),
     ...makeEventRunner(events),
+    ...makeOrchestrateRunner(
+      config,
+      fileRoots,
+      (): OrchDeps => ({ jobs, runners, wheel, user: userInfo().username, timeout: config.timeout * 6 }),
+      () => reactorHandle!.compile.context.salt as Record<string, unknown>,
+    ),
     ...makeReactorRunner({ reactor: () => reactorHandle!.reactor, compile: () => reactorHandle!.compile, journal, events }),
   };
   const runners = new RunnerService(runnerFunctions, jobs, events, log.child({ component: 'runner' }));

@@ -42,6 +42,9 @@ export class RunnerService {
     let success = true;
     try {
       value = await impl.run(bound);
+      // Salt: a runner return carrying a non-zero retcode (orchestrate's failed step) is a failure
+      const retcode = (value as { retcode?: unknown } | null)?.retcode;
+      if (typeof retcode === 'number' && retcode !== 0) success = false;
     } catch (error) {
       success = false;
       value = `Exception occurred in runner ${fun}: ${error instanceof Error ? error.message : String(error)}`;
