@@ -29,22 +29,13 @@ const AUTOSIGN_STUB_MS = 120 * 60 * 1000;
  * Decisions for one id are serialised so two connections cannot race on its files.
  */
 export class KeyGate {
-  readonly #locks = new Map<string, Promise<unknown>>();
-
   constructor(
     readonly store: KeyStore,
     readonly options: KeyGateOptions,
   ) {}
 
   decide(id: string, pub: string): Promise<AuthOutcome> {
-    const previous = this.#locks.get(id) ?? Promise.resolve();
-    const next = previous.then(() => this.#decide(id, pub));
-    const settled = next.catch(() => undefined);
-    this.#locks.set(id, settled);
-    void settled.then(() => {
-      if (this.#locks.get(id) === settled) this.#locks.delete(id);
-    });
-    return next;
+    return this.store.withLock(id, () => this.#decide(id, pub));
   }
 
   async #decide(id: string, pub: string): Promise<AuthOutcome> {
@@ -67,7 +58,12 @@ export class KeyGate {
 
     if (await store.has('minions_rejected', id)) return out('rejected', false, undefined, 'the key of this id is rejected');
     if (accepted !== undefined) {
-      if (samePublicKey(accepted, pub)) return out('accepted', true, 'accept', 'the key is accepted');
+      if (samePublicKey(accepted, pub)) {
+        // a crash between a move's write and its unlink can leave the same key pending too
+        const stale = await store.read('minions_pre', id);
+        if (stale !== undefined && samePublicKey(stale, pub)) await store.remove('minions_pre', id);
+        return out('accepted', true, 'accept', 'the key is accepted');
+      }
       await store.write('minions_denied', id, pub);
       return out('denied', false, 'denied', 'another key is already accepted for this id');
     }

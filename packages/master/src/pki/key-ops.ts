@@ -37,7 +37,7 @@ export class KeyOps {
   async acceptDict(match: Partial<KeyLists>): Promise<{ result: Partial<KeyLists>; changes: KeyChange[] }> {
     const changes: KeyChange[] = [];
     for (const status of ['minions_pre', 'minions_rejected', 'minions_denied'] as const) {
-      for (const id of match[status] ?? []) if (await this.store.move(id, status, 'minions')) changes.push({ act: 'accept', id });
+      for (const id of match[status] ?? []) if (await this.store.withLock(id, () => this.store.move(id, status, 'minions'))) changes.push({ act: 'accept', id });
     }
     return { result: changes.length ? { minions: changes.map((c) => c.id) } : {}, changes };
   }
@@ -52,7 +52,7 @@ export class KeyOps {
   async rejectDict(match: Partial<KeyLists>): Promise<{ result: Partial<KeyLists>; changes: KeyChange[] }> {
     const changes: KeyChange[] = [];
     for (const status of ['minions_pre', 'minions', 'minions_denied'] as const) {
-      for (const id of match[status] ?? []) if (await this.store.move(id, status, 'minions_rejected')) changes.push({ act: 'reject', id });
+      for (const id of match[status] ?? []) if (await this.store.withLock(id, () => this.store.move(id, status, 'minions_rejected'))) changes.push({ act: 'reject', id });
     }
     return { result: changes.length ? { minions_rejected: changes.map((c) => c.id) } : {}, changes };
   }
@@ -67,7 +67,7 @@ export class KeyOps {
   async deleteDict(match: Partial<KeyLists>): Promise<{ result: Partial<KeyLists>; changes: KeyChange[] }> {
     const changes: KeyChange[] = [];
     for (const status of KEY_DIRS) {
-      for (const id of match[status] ?? []) if (await this.store.remove(status, id)) changes.push({ act: 'delete', id });
+      for (const id of match[status] ?? []) if (await this.store.withLock(id, () => this.store.remove(status, id))) changes.push({ act: 'delete', id });
     }
     return { result: {}, changes };
   }
@@ -114,7 +114,7 @@ export class KeyOps {
   async genAccept(id: string, keysize = 2048, force = false): Promise<{ pub: string; priv: string } | Record<string, never>> {
     if (!force && (await this.store.has('minions', id))) return {};
     const pair = await generateKeyPair(keysize);
-    await this.store.write('minions', id, normalizePublicPem(pair.publicPem));
+    await this.store.withLock(id, () => this.store.write('minions', id, normalizePublicPem(pair.publicPem)));
     return { pub: pair.publicPem, priv: pair.privatePem };
   }
 }

@@ -24,6 +24,7 @@ export function statusFromWord(word: string): KeyStatus[] | 'all' | undefined {
  * crash can leave a key in two places (resolved by the next operation) but never in none.
  */
 export class KeyStore {
+  readonly #locks = new Map<string, Promise<unknown>>();
   /** A recent listing: every publish resolves its target against the accepted keys. */
   #listing: { at: number; lists: KeyLists } | undefined;
 
@@ -32,6 +33,22 @@ export class KeyStore {
     /** how long a listing may be reused; changes made through this store invalidate it at once */
     readonly listTtlMs = 1000,
   ) {}
+
+  /**
+   * Runs `work` while no other key operation for this id runs: a connection's key decision and an
+   * accept or reject (saltmq-key, the reactor) must not interleave, or a key read between a move's
+   * write and its unlink is taken for a new one.
+   */
+  withLock<T>(id: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.#locks.get(id) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const settled = next.catch(() => undefined);
+    this.#locks.set(id, settled);
+    void settled.then(() => {
+      if (this.#locks.get(id) === settled) this.#locks.delete(id);
+    });
+    return next;
+  }
 
   async init(): Promise<void> {
     await ensureDir(this.pkiDir, 0o700);
