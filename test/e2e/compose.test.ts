@@ -180,6 +180,10 @@ test('the compose lab runs as compose would run it: replicas are provisioned by 
   const master = start(['--mount', 'sh', '-c', `${mountSrv} && exec saltmq-master -c "$1" -l "$2"`, 'sh', etc, 'info', ...srv.map((m) => m.host)]);
   const port = Number((await master.waitForLog((r) => r.msg === 'master ready')).port);
 
+  // each "container" mounts its own /tmp, which hides a checkout that lives under /tmp: the
+  // entrypoint is copied next to the work folder first
+  const entrypoint = join(work, 'minion-entrypoint.sh');
+  await writeFile(entrypoint, await readFile(join(ROOT, 'examples/compose/minion-entrypoint.sh')));
   // two replicas of `minion` and the `web` service, each with its own /tmp and hostname
   const hosts = [randomBytes(6).toString('hex'), randomBytes(6).toString('hex'), services.web!.hostname!];
   for (const host of hosts) {
@@ -190,7 +194,7 @@ test('the compose lab runs as compose would run it: replicas are provisioned by 
     const service = host === services.web!.hostname ? services.web! : services.minion!;
     // compose's service name `master` resolves through Docker's DNS; here the master is on loopback
     const environment = { ...service.environment, SALTMQ_MASTER: '127.0.0.1', SALTMQ_CONFIG_DIR: conf };
-    start(['--mount', '--uts', 'sh', '-c', 'mount --bind "$1" /tmp && hostname "$2" && exec sh "$3"', 'sh', join(work, host, 'tmp'), host, join(ROOT, 'examples/compose/minion-entrypoint.sh')], environment);
+    start(['--mount', '--uts', 'sh', '-c', 'mount --bind "$1" /tmp && hostname "$2" && exec sh "$3"', 'sh', join(work, host, 'tmp'), host, entrypoint], environment);
   }
   for (const host of hosts.slice(0, 2)) {
     // the reactor publishes both jobs at once: either may finish first
