@@ -10,7 +10,11 @@ export async function writeFileAtomic(
   path: string,
   data: string | Uint8Array,
   mode = 0o644,
-  options: { beforeSync?: (handle: FileHandle) => Promise<void> } = {},
+  options: {
+    beforeSync?: (handle: FileHandle) => Promise<void>;
+    /** false for caches: still never torn (temp + rename), but not worth an fsync. @default true */
+    durable?: boolean;
+  } = {},
 ): Promise<void> {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
@@ -19,7 +23,7 @@ export async function writeFileAtomic(
     await handle.writeFile(data);
     // e.g. carry the old file's owner and mode over before the new content becomes visible
     await options.beforeSync?.(handle);
-    await handle.sync();
+    if (options.durable !== false) await handle.sync();
   } catch (error) {
     await handle.close();
     await rm(temp, { force: true });
@@ -32,7 +36,7 @@ export async function writeFileAtomic(
     await rm(temp, { force: true });
     throw error;
   }
-  await syncDir(dir);
+  if (options.durable !== false) await syncDir(dir);
 }
 
 /** Makes a rename or unlink in `dir` durable. */

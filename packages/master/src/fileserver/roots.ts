@@ -26,6 +26,16 @@ export function resolveRequest(pathOrUrl: unknown, saltenv: unknown): { rel: str
 
 const realpathOrUndefined = (path: string) => realpath(path).catch(() => undefined);
 
+/** A root's own realpath changes only when an admin moves it: looked up at most once a second. */
+const rootCache = new Map<string, { at: number; real: Promise<string | undefined> }>();
+function realRootOf(root: string): Promise<string | undefined> {
+  const hit = rootCache.get(root);
+  if (hit && Date.now() - hit.at < 1000) return hit.real;
+  const real = realpathOrUndefined(root);
+  rootCache.set(root, { at: Date.now(), real });
+  return real;
+}
+
 /**
  * Salt's `roots` backend over file_roots: several roots per saltenv, first match wins. Every answer is
  * checked against the realpath of its root, so neither a crafted path nor a symlink in the tree can
@@ -61,7 +71,7 @@ export class FileRoots {
     if (!roots) throw new FileServerError(`saltenv '${request.saltenv}' is not configured in file_roots`);
     let escaped = false;
     for (const root of roots) {
-      const realRoot = await realpathOrUndefined(root);
+      const realRoot = await realRootOf(root);
       if (!realRoot) continue;
       const real = await realpathOrUndefined(join(realRoot, request.rel));
       if (!real) continue;
@@ -91,7 +101,7 @@ export class FileRoots {
     const start = wanted === '' ? '' : cleanRelPath(wanted).split('/').slice(0, -1).join('/');
     const out = new Set<string>();
     for (const root of this.rootsOf(env) ?? []) {
-      const realRoot = await realpathOrUndefined(root);
+      const realRoot = await realRootOf(root);
       if (realRoot) await walk(realRoot, start, kind, out);
     }
     return [...out].filter((rel) => rel.startsWith(wanted)).sort();

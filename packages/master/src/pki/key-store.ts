@@ -92,17 +92,26 @@ export class KeyStore {
   }
 
   async write(status: KeyStatus, id: string, pem: string): Promise<void> {
-    this.#listing = undefined;
     await writeFileAtomic(this.#path(status, id), pem, 0o644);
-    this.#listing = undefined;
+    this.#note(status, id, true);
+  }
+
+  /** Keeps the cached listing in step with this store's own changes (re-reading the directories on every accept made onboarding slow). */
+  #note(status: KeyStatus, id: string, present: boolean): void {
+    const list = this.#listing?.lists[status];
+    if (!list) return;
+    const at = list.indexOf(id);
+    if (present && at < 0) {
+      list.push(id);
+      list.sort();
+    } else if (!present && at >= 0) list.splice(at, 1);
   }
 
   async remove(status: KeyStatus, id: string): Promise<boolean> {
     const path = this.#path(status, id);
     const existed = await this.has(status, id);
-    this.#listing = undefined;
     await rm(path, { force: true });
-    this.#listing = undefined;
+    this.#note(status, id, false);
     if (existed) await syncDir(join(this.pkiDir, status));
     return existed;
   }
