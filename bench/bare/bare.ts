@@ -25,7 +25,7 @@ export class BareBroker {
   ) {}
 
   static async start(tls?: BareTls): Promise<BareBroker> {
-    const worker = await forkWorker(join(HERE, 'broker.ts'), tls ? 'bare-broker-tls' : 'bare-broker');
+    const worker = await forkWorker(join(HERE, 'broker.ts'), tls ? 'bare-broker-tls' : 'bare-broker', ['--expose-gc']);
     const port = await worker.call<number>('listen', tls ? { tls } : {});
     return new BareBroker(worker, port, tls);
   }
@@ -36,6 +36,11 @@ export class BareBroker {
 
   rss(): number {
     return rssBytes(this.worker.pid);
+  }
+
+  /** Collects the broker's garbage before its memory is read, as the saltmq master does on SIGUSR2. */
+  async collect(): Promise<void> {
+    await this.worker.call('collect');
   }
 
   cpuMs(): number {

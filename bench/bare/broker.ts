@@ -77,6 +77,10 @@ serve({
     install(broker);
     return true;
   },
+  collect() {
+    (globalThis as { gc?: () => void }).gc?.();
+    return true;
+  },
   async close() {
     await new Promise<void>((resolve) => broker?.close(() => resolve()) ?? resolve());
     await new Promise<void>((resolve) => server?.close(() => resolve()) ?? resolve());

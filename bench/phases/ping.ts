@@ -30,6 +30,9 @@ interface Run {
   /** broker process RSS before any minion connected and after all were connected and idle */
   rssBefore: number;
   rssAfter: number;
+  /** the master's live JS heap after a collection, MB (saltmq only: it logs it on SIGUSR2) */
+  heapBefore?: number | undefined;
+  heapAfter?: number | undefined;
   cpuMs: number;
   /** CPU seconds used while the jobs ran, by process group (saltmq only) */
   jobCpu?: Record<string, number>;
@@ -47,6 +50,7 @@ async function saltmqPing(ctx: PhaseContext, n: number, jobs: number): Promise<R
   let admin: BenchAdmin | undefined;
   try {
     await sleep(SETTLE_MS);
+    const heapBefore = await master.collect();
     const rssBefore = master.rss();
     const cpu0 = master.cpuMs();
     say(`saltmq: ${n} minions connecting (${fleet.workers.length} fleet processes)`);
@@ -59,6 +63,7 @@ async function saltmqPing(ctx: PhaseContext, n: number, jobs: number): Promise<R
     const connectMs = Date.now() - t0;
     say(`saltmq: ${n} minions ready in ${round(connectMs / 1000)} s`);
     await sleep(SETTLE_MS);
+    const heapAfter = await master.collect();
     const rssAfter = master.rss();
 
     admin = await BenchAdmin.connect(master.trust);
@@ -99,7 +104,7 @@ async function saltmqPing(ctx: PhaseContext, n: number, jobs: number): Promise<R
     const notes = Object.entries(stats.notes)
       .filter(([msg]) => !msg.includes('connection to the master lost'))
       .map(([msg, e]) => `${msg} ×${e.count}`);
-    return { latencies, warmupMs, lost, duplicates: stats.duplicates, connectMs, rssBefore, rssAfter, cpuMs: master.cpuMs() - cpu0, jobCpu, notes };
+    return { latencies, warmupMs, lost, duplicates: stats.duplicates, connectMs, rssBefore, rssAfter, heapBefore, heapAfter, cpuMs: master.cpuMs() - cpu0, jobCpu, notes };
   } finally {
     await admin?.close();
     await fleet.close();
@@ -113,6 +118,7 @@ async function barePing(ctx: PhaseContext, n: number, jobs: number, tls: BareTls
   const fleet = await BareFleet.create(broker, minions(ctx, n).map((m) => m.id), ctx.options.perWorker);
   try {
     await sleep(SETTLE_MS);
+    await broker.collect();
     const rssBefore = broker.rss();
     const cpu0 = broker.cpuMs();
     const t0 = Date.now();
@@ -121,6 +127,7 @@ async function barePing(ctx: PhaseContext, n: number, jobs: number, tls: BareTls
     stop();
     const connectMs = Date.now() - t0;
     await sleep(SETTLE_MS);
+    await broker.collect();
     const rssAfter = broker.rss();
     const controller = await bareController(broker);
     const replies = new Map<string, Tally>();
@@ -194,7 +201,13 @@ export async function runPing(ctx: PhaseContext, n: number, opts: { jobs: number
       unit: 'KB',
       better: 'lower',
       value: round(kb),
-      details: { minions: n, rss_before_mb: round(salt.rssBefore / 2 ** 20), rss_after_mb: round(salt.rssAfter / 2 ** 20) },
+      details: {
+        minions: n,
+        rss_before_mb: round(salt.rssBefore / 2 ** 20),
+        rss_after_mb: round(salt.rssAfter / 2 ** 20),
+        // RSS keeps the heap's high-water mark from the connect storm; the live heap is what stays
+        live_heap_per_minion_kb: salt.heapAfter !== undefined && salt.heapBefore !== undefined ? round(((salt.heapAfter - salt.heapBefore) * 1024) / n) : null,
+      },
       baseline: {
         value: round(perMinionKb(bare.tcp, n)),
         tls: bare.tls ? round(perMinionKb(bare.tls, n)) : null,

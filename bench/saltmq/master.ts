@@ -36,6 +36,8 @@ export interface SaltMaster {
   /** warnings and errors the master logged, for the report when something goes wrong */
   problems: string[];
   rss(): number;
+  /** asks the master to collect its garbage (it runs with --expose-gc) before memory is read */
+  collect(): Promise<number | undefined>;
   cpuMs(): number;
   stop(): Promise<void>;
 }
@@ -66,10 +68,12 @@ export async function startSaltMaster(dir: string, setup: MasterSetup = {}): Pro
     await mkdir(dirname(join(dir, path)), { recursive: true });
     await writeFile(join(dir, path), content);
   }
-  const nodeArgs = [...childNodeArgs, ...(setup.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${setup.profileDir}`] : [])];
+  // --expose-gc: memory figures are read after a collection (SIGUSR2), on both sides of the comparison
+  const nodeArgs = [...childNodeArgs, '--expose-gc', ...(setup.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${setup.profileDir}`] : [])];
   const child = trackChild(spawn(process.execPath, [...nodeArgs, MASTER_BIN, '-c', configDir], { stdio: ['ignore', 'ignore', 'pipe'] }));
   const problems: string[] = [];
   const tail: string[] = [];
+  const memory: { last?: { heap_used_mb?: number } | undefined } = {};
   const port = await new Promise<number>((resolvePort, reject) => {
     createInterface({ input: child.stderr! }).on('line', (line) => {
       tail.push(line);
@@ -81,6 +85,7 @@ export async function startSaltMaster(dir: string, setup: MasterSetup = {}): Pro
         return;
       }
       if (record.msg === 'master ready' && typeof record.port === 'number') resolvePort(record.port);
+      else if (record.msg === 'memory report') memory.last = record as { heap_used_mb?: number };
       else if ((record.level === 'warning' || record.level === 'error') && problems.length < 200) problems.push(line);
     });
     child.once('exit', (code) => reject(new Error(`saltmq-master exited (${code}) before it was ready:\n${tail.join('\n')}`)));
@@ -94,6 +99,13 @@ export async function startSaltMaster(dir: string, setup: MasterSetup = {}): Pro
     trust: { host: '127.0.0.1', port, certPem: certPem!, publicPem: publicPem!, fingerprint: pemFingerprint(publicPem!), adminToken: token!.trim() },
     problems,
     rss: () => rssBytes(pid),
+    collect: async () => {
+      memory.last = undefined;
+      child.kill('SIGUSR2');
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      // set by the stderr reader meanwhile, which TypeScript cannot see
+      return (memory.last as { heap_used_mb?: number } | undefined)?.heap_used_mb;
+    },
     cpuMs: () => cpuMs(pid),
     stop: () => stopChild(child, 15_000),
   };
