@@ -197,3 +197,15 @@ test('a 50 MB file reaches a minion intact with bounded memory on both sides', {
   const again = await cli(master, 'salt', ['bulk1', 'cp.hash_file', 'salt://big.bin', '--out', 'json']);
   assert.match(again.stdout, /"hsum": "[0-9a-f]{64}"/);
 });
+
+test('state.single runs one state function without an SLS file', { timeout: 60_000 }, async (t) => {
+  const master = await withStateTree(t);
+  const minion = await startMinion(t, master, 'one1');
+  await minionReady(minion);
+  const target = join(master.dir, 'motd');
+  const run = await cli(master, 'salt', ['one1', 'state.single', 'file.managed', target, 'contents=hello from state.single', '--out', 'json']);
+  assert.equal(run.code, 0, run.stdout);
+  assert.equal(await readFile(target, 'utf8'), 'hello from state.single\n');
+  const ret = Object.values((JSON.parse(run.stdout) as Record<string, Record<string, { result: boolean; comment: string }>>).one1!)[0]!;
+  assert.deepEqual([ret.result, ret.comment], [true, `File ${target} updated`]);
+});
