@@ -44,11 +44,11 @@ export function makeOrchStates(deps: OrchDeps): Record<string, StateFunction> {
     for (const key of ['saltenv', 'pillar', 'test', 'pillarenv'] as const) if (args[key] !== undefined) kwarg[key] = args[key] as Json;
     try {
       const returns = await runJob(deps, args, highstate ? 'state.highstate' : 'state.sls', highstate ? [kwarg] : [sls.join(','), kwarg]);
-      const failed = [...returns].filter(([, r]) => r.retcode !== 0).map(([id]) => id);
+      const failed = [...returns].filter(([, r]) => r.retcode !== 0).map(([id]) => id).sort();
       const changes = { ret: Object.fromEntries([...returns].map(([id, r]) => [id, r.return])) };
       if (returns.size === 0) return result(name, false, {}, 'No minions responded');
       if (failed.length) return result(name, false, changes, `Run failed on minions: ${failed.join(', ')}`);
-      return result(name, true, changes, `States ran successfully. Updating ${[...returns.keys()].join(', ')}.`);
+      return result(name, true, changes, `States ran successfully. Updating ${[...returns.keys()].sort().join(', ')}.`);
     } catch (error) {
       return result(name, false, {}, messageOf(error));
     }
@@ -59,11 +59,11 @@ export function makeOrchStates(deps: OrchDeps): Record<string, StateFunction> {
     if (ctx.test) return result(name, null, {}, `Function ${name} would be executed on target ${JSON.stringify(args.tgt)}`);
     try {
       const returns = await runJob(deps, args, name, [...arg, ...kwarg]);
-      const failed = [...returns].filter(([, r]) => r.retcode !== 0).map(([id]) => id);
+      const failed = [...returns].filter(([, r]) => r.retcode !== 0).map(([id]) => id).sort();
       const changes = { ret: Object.fromEntries([...returns].map(([id, r]) => [id, r.return])) };
       if (returns.size === 0) return result(name, false, {}, 'No minions responded');
       if (failed.length) return result(name, false, changes, `Running function ${name} failed on minions: ${failed.join(', ')}`);
-      return result(name, true, changes, `Function ran successfully. Function ${name} ran on ${[...returns.keys()].join(', ')}.`);
+      return result(name, true, changes, `Function ran successfully. Function ${name} ran on ${[...returns.keys()].sort().join(', ')}.`);
     } catch (error) {
       return result(name, false, {}, messageOf(error));
     }
