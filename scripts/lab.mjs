@@ -4,14 +4,14 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
-import { cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { seedFiles } from '../lab/seed-files.mjs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const LAB = join(ROOT, 'lab', 'run');
-const SEED = join(ROOT, 'lab', 'seed');
 const BIN = (pkg, name) => join(ROOT, 'packages', pkg, 'dist', 'cli', `${name}.js`);
 const MINIONS = ['Minion-1', 'Minion-2', 'Minion-3', 'web-1'];
 const wantsAccept = (id) => id.startsWith('Min');
@@ -39,11 +39,11 @@ async function writeConfig(dir, name, lines) {
 async function prepare() {
   await rm(LAB, { recursive: true, force: true });
   const master = join(LAB, 'master');
-  await cp(join(SEED, 'salt'), join(master, 'srv', 'salt'), { recursive: true });
-  await cp(join(SEED, 'reactor'), join(master, 'srv', 'reactor'), { recursive: true });
-  const fill = async (file, tmp) => writeFile(file, (await readFile(file, 'utf8')).replaceAll('@TMP@', tmp));
-  await fill(join(master, 'srv', 'reactor', 'auto.sls'), `${join(LAB, 'minions')}/{{ data['id'] }}/tmp`);
-  await fill(join(master, 'srv', 'salt', 'test.sls'), `${join(LAB, 'minions')}/{{ grains['id'] }}/tmp`);
+  const files = await seedFiles({ reactorTmp: `${join(LAB, 'minions')}/{{ data['id'] }}/tmp`, stateTmp: `${join(LAB, 'minions')}/{{ grains['id'] }}/tmp` });
+  for (const [path, text] of Object.entries(files)) {
+    await mkdir(dirname(join(master, path)), { recursive: true });
+    await writeFile(join(master, path), text);
+  }
   await writeConfig(join(master, 'etc'), 'master', [
     '# the seed scenario; paths moved under lab/run',
     'interface: 127.0.0.1',

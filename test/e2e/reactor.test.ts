@@ -2,41 +2,14 @@ import assert from 'node:assert/strict';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { seedFiles } from '../../lab/seed-files.mjs';
 import { cli, eventually, minionReady, spawnCli, startMaster, startMinion, type MasterHandle } from './harness.js';
-
-/** The seed note's files, with paths moved under the test's root. */
-function seedFiles(root: string): Record<string, string> {
-  return {
-    'srv/reactor/Minion.sls': [
-      "{% if 'act' in data and data['act'] == 'pend' and data['id'].startswith('Min') %}",
-      'key_accept:',
-      '  wheel.key.accept:',
-      "    - match: {{ data['id'] }}",
-      '{% endif %}',
-      '',
-    ].join('\n'),
-    'srv/reactor/auto.sls': [
-      'run_state:',
-      '  local.state.sls:',
-      "    - tgt: {{ data['id'] }}",
-      '    - arg:',
-      '      - test',
-      'run_init:',
-      '  local.cmd.run:',
-      "    - tgt: {{ data['id'] }}",
-      '    - arg:',
-      `      - echo initsok >> ${root}/cpis`,
-      '',
-    ].join('\n'),
-    'srv/salt/test.sls': [`${root}/example:`, '  file.managed:', '    - source: salt://example', ''].join('\n'),
-    'srv/salt/example': 'managed by saltmq\n',
-  };
-}
 
 async function seedMaster(t: Parameters<typeof startMaster>[0], startPattern = 'salt/minion/Minion/start'): Promise<MasterHandle> {
   // the root is only known after mkdtemp: start once to learn it, then write the files and restart
   const master = await startMaster(t, {});
-  const files = seedFiles(master.dir);
+  // the lab's copy of the seed's files, each machine's /tmp moved to the test's root
+  const files = await seedFiles({ reactorTmp: master.dir, stateTmp: master.dir });
   const { mkdir, writeFile } = await import('node:fs/promises');
   for (const [path, content] of Object.entries(files)) {
     await mkdir(join(master.dir, path, '..'), { recursive: true });
@@ -58,7 +31,7 @@ test('the seed scenario: a Min* minion is accepted by the reactor and provisions
   const cpis = await eventually(() => readFile(join(master.dir, 'cpis'), 'utf8').catch(() => undefined), 30_000, 'cmd.run wrote cpis');
   assert.equal(cpis, 'initsok\n');
   const example = await eventually(() => readFile(join(master.dir, 'example'), 'utf8').catch(() => undefined), 30_000, 'state.sls test made the file');
-  assert.equal(example, 'managed by saltmq\n', 'the file has the content of salt://example');
+  assert.equal(example, await readFile(join(master.dir, 'srv/salt/example'), 'utf8'), 'the file has the content of salt://example');
   assert.deepEqual(await readdir(join(master.pkiDir, 'minions')), ['Minion1']);
   assert.deepEqual(await readdir(join(master.pkiDir, 'minions_pre')), ['web1'], 'web1 does not match and waits for a human');
   assert.ok(web.proc.running);

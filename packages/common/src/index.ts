@@ -58,7 +58,7 @@ export type {
 } from './protocol/messages.js';
 export { AppendLog } from './store/append-log.js';
 export type { LogEntry, AppendLogOptions } from './store/append-log.js';
-export { parseCliArgs, splitArgs, parseKwarg, yamlifyArg } from './args/index.js';
+export { parseCliArgs, splitArgs, parseKwarg, yamlifyArg, listArg, pillarArg } from './args/index.js';
 export type { ParseCliArgsOptions } from './args/index.js';
 export { matchTarget, resolveTarget, compileTarget, evaluateTarget, parseCompound, TargetError, DEFAULT_TARGET_DELIM } from './target/index.js';
 export type { TargetType, TermType, TargetCandidate, TargetOptions, TargetTerm, CompoundAst } from './target/index.js';
@@ -98,3 +98,4 @@ export { parseSaltUrl, cleanRelPath, cleanSaltenv, SaltPathError, MAX_PATH_CHARS
 export type { SaltUrl } from './protocol/salt-path.js';
 export { parseServiceArgs, loadServiceConfig, openServiceLog } from './service-cli.js';
 export type { ServiceArgs } from './service-cli.js';
+export { underRoot } from './config/under-root.js';

@@ -1,6 +1,6 @@
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
-import { LOG_LEVELS, readConfigDir, validateConfig, type Logger, type LogLevel } from '@saltmq/common';
+import { LOG_LEVELS, readConfigDir, underRoot, validateConfig, type Logger, type LogLevel } from '@saltmq/common';
 
 /**
  * The master's options, with Salt's names, so a Salt user's `master` file loads unchanged. Options
@@ -74,16 +74,6 @@ export interface MasterConfig extends Omit<MasterOptions, 'port' | 'ret_port' | 
   config_dir: string;
   /** the files that were read, for messages */
   config_files: string[];
-}
-
-/**
- * Salt re-roots its path options under root_dir: a relative path is joined to it, and an absolute one
- * that is not already inside it is moved inside it.
- */
-export function underRoot(root: string, value: string): string {
-  if (!isAbsolute(value)) return join(root, value);
-  if (root === '/' || value === root || value.startsWith(root.endsWith('/') ? root : root + '/')) return value;
-  return join(root, value);
 }
 
 export async function loadMasterConfig(configDir: string, log: Logger): Promise<Readonly<MasterConfig>> {

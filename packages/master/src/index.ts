@@ -4,5 +4,5 @@
  */
 export { startMaster } from './master.js';
 export type { RunningMaster } from './master.js';
-export { loadMasterConfig, resolveMasterConfig, MASTER_SCHEMA, underRoot } from './config.js';
+export { loadMasterConfig, resolveMasterConfig, MASTER_SCHEMA } from './config.js';
 export type { MasterConfig, MasterOptions } from './config.js';

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { LOG_LEVELS, readConfigDir, validateConfig, type Logger, type LogLevel } from '@saltmq/common';
+import { LOG_LEVELS, readConfigDir, underRoot, validateConfig, type Logger, type LogLevel } from '@saltmq/common';
 import { resolveFqdn } from './grains/network.js';
 
 /** The minion's options, with Salt's names. */
@@ -52,13 +52,6 @@ export type MinionOptions = z.infer<typeof MINION_SCHEMA>;
 export interface MinionConfig extends Omit<MinionOptions, 'id'> {
   id: string;
   config_dir: string;
-}
-
-/** Salt re-roots its path options under root_dir. */
-export function underRoot(root: string, value: string): string {
-  if (!value.startsWith('/')) return join(root, value);
-  if (root === '/' || value === root || value.startsWith(root.endsWith('/') ? root : root + '/')) return value;
-  return join(root, value);
 }
 
 export async function loadMinionConfig(configDir: string, log: Logger): Promise<Readonly<MinionConfig>> {

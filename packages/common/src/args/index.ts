@@ -5,3 +5,4 @@
 export { parseCliArgs, splitArgs, parseKwarg } from './parse.js';
 export type { ParseCliArgsOptions } from './parse.js';
 export { yamlifyArg } from './yamlify.js';
+export { listArg, pillarArg } from './state-args.js';

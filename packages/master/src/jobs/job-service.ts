@@ -113,7 +113,26 @@ export class JobService {
     return { jid, minions, missing };
   }
 
+  /**
+   * One signature per job, whoever receives it and whenever: a thousand minions coming back to the
+   * same queued job must not cost a thousand RSA signatures. Kept while the job can still be sent.
+   */
+  readonly #envelopes = new Map<string, Buffer>();
+
   #envelope(load: JobLoad): Buffer {
+    const cached = this.#envelopes.get(load.jid);
+    if (cached) return cached;
+    if (this.#envelopes.size >= 10_000) {
+      const now = Date.now();
+      for (const jid of this.#envelopes.keys()) if ((this.deps.store.job(jid)?.load.expires ?? 0) <= now) this.#envelopes.delete(jid);
+      if (this.#envelopes.size >= 10_000) this.#envelopes.clear();
+    }
+    const envelope = this.#sign(load);
+    this.#envelopes.set(load.jid, envelope);
+    return envelope;
+  }
+
+  #sign(load: JobLoad): Buffer {
     const body: JobBody = {
       jid: load.jid,
       fun: load.fun,

@@ -1,4 +1,4 @@
-import { messageOf, testStates, type Json, type StateFunction, type StateResult } from '@saltmq/common';
+import { listArg, messageOf, testStates, type Json, type StateFunction, type StateResult } from '@saltmq/common';
 import type { JobService } from '../jobs/job-service.js';
 import type { RunnerService } from '../runners/runner.js';
 import type { WheelFunction } from '../wheel/key.js';
@@ -11,9 +11,6 @@ export interface OrchDeps {
   /** seconds a salt.state or salt.function step waits for its minions */
   timeout: number;
 }
-
-const listOf = (value: unknown): string[] =>
-  Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : [];
 
 function result(name: string, ok: boolean | null, changes: Record<string, unknown>, comment: string): StateResult {
   return { name, result: ok, changes, comment };
@@ -37,7 +34,7 @@ async function runJob(deps: OrchDeps, args: Record<string, unknown>, fun: string
 export function makeOrchStates(deps: OrchDeps): Record<string, StateFunction> {
   const state: StateFunction = async (name, args, ctx) => {
     const highstate = args.highstate === true;
-    const sls = listOf(args.sls);
+    const sls = listArg(args.sls);
     if (!highstate && sls.length === 0) return result(name, false, {}, 'No highstate or sls specified, no execution made');
     if (ctx.test) return result(name, null, {}, `State run to be executed on ${JSON.stringify(args.tgt)}: ${highstate ? 'highstate' : sls.join(',')}`);
     const kwarg: Record<string, Json> = { __kwarg__: true };

@@ -1,25 +1,9 @@
 import { hostname } from 'node:os';
-import { buildHighState, compileHighData, InvocationError, runChunks, SlsFile, SlsRenderer, stateRetcode } from '@saltmq/common';
+import { buildHighState, compileHighData, InvocationError, listArg, pillarArg, runChunks, SlsFile, SlsRenderer, stateRetcode } from '@saltmq/common';
 import type { MasterConfig } from '../config.js';
 import type { FileRoots } from '../fileserver/index.js';
 import type { RunnerFunction } from '../runners/runner.js';
 import { makeOrchStates, type OrchDeps } from './orch-states.js';
-
-const listOf = (value: unknown): string[] =>
-  Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : [];
-
-function pillarOf(value: unknown): Record<string, unknown> {
-  if (value === undefined || value === null || value === '') return {};
-  if (typeof value === 'string') {
-    try {
-      value = JSON.parse(value);
-    } catch {
-      throw new InvocationError('Pillar data must be formatted as a dictionary');
-    }
-  }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new InvocationError('Pillar data must be formatted as a dictionary');
-  return value as Record<string, unknown>;
-}
 
 /**
  * Salt's orchestrate runner: `saltmq-run state.orchestrate orch.deploy [pillar='{...}']`, also the
@@ -33,10 +17,10 @@ export function makeOrchestrateRunner(config: Readonly<MasterConfig>, roots: Fil
   const orchestrate: RunnerFunction = {
     params: ['mods', 'saltenv', 'test', 'exclude', 'pillar', 'pillarenv', 'pillar_enc', 'orchestration_jid'],
     async run(a) {
-      const mods = listOf(a.mods);
+      const mods = listArg(a.mods);
       if (mods.length === 0) throw new InvocationError('state.orchestrate needs the name of an orchestration SLS (mods)');
       const saltenv = typeof a.saltenv === 'string' && a.saltenv ? a.saltenv : 'base';
-      const pillar = pillarOf(a.pillar);
+      const pillar = pillarArg(a.pillar);
       const test = a.test === true || a.test === 'True';
       const loader = async (sls: string, env: string) => {
         const base = sls.replace(/\./g, '/');

@@ -1,4 +1,4 @@
-import { buildHighState, InvocationError, type HighData, type StateFunction } from '@saltmq/common';
+import { buildHighState, InvocationError, listArg, pillarArg, type HighData, type StateFunction } from '@saltmq/common';
 import { fn, type CallContext, type ExecutionFunction, type Module, type Registry } from '../loader.js';
 import type { FileClient } from '../fileclient/index.js';
 import { makeStateFunctions } from '../states/index.js';
@@ -29,25 +29,6 @@ function functionsByEnv(make: (env: string) => Record<string, StateFunction>, fa
 
 const truthy = (v: unknown) => v === true || v === 'True' || v === 'true' || v === 1;
 
-function modsOf(mods: unknown): string[] {
-  if (Array.isArray(mods)) return mods.map(String).filter(Boolean);
-  if (typeof mods === 'string') return mods.split(',').map((m) => m.trim()).filter(Boolean);
-  return [];
-}
-
-function pillarOverride(value: unknown): Record<string, unknown> {
-  if (value === undefined || value === null || value === '') return {};
-  if (typeof value === 'string') {
-    try {
-      value = JSON.parse(value);
-    } catch {
-      throw new InvocationError('Pillar data must be formatted as a dictionary');
-    }
-  }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new InvocationError('Pillar data must be formatted as a dictionary');
-  return value as Record<string, unknown>;
-}
-
 /**
  * Salt's state module: state.sls, state.apply, state.highstate, state.single, state.test,
  * state.show_sls and state.show_top, with SLS files from the master's file server, pillar compiled by
@@ -57,7 +38,7 @@ export function makeStateModule(deps: StateModuleDeps): Module<ExecutionFunction
   const prepare = async (ctx: CallContext, a: Record<string, unknown>) => {
     const saltenv = typeof a.saltenv === 'string' && a.saltenv ? a.saltenv : 'base';
     const fetched = (await ctx.request('pillar.items', { saltenv: a.pillarenv ?? undefined }).catch(() => ({}))) as Record<string, unknown>;
-    const pillar = { ...fetched, ...pillarOverride(a.pillar) };
+    const pillar = { ...fetched, ...pillarArg(a.pillar) };
     const source = new SlsSource(deps.fileClient(), deps.cachedir);
     const salt = saltFunctionTable(deps.registry(), ctx);
     const context = (sls: string, env: string) => ({ grains: ctx.grains, pillar, salt, opts: ctx.opts, saltenv: env, sls });
@@ -75,7 +56,7 @@ export function makeStateModule(deps: StateModuleDeps): Module<ExecutionFunction
   };
 
   const sls = async (ctx: CallContext, a: Record<string, unknown>) => {
-    const mods = modsOf(a.mods);
+    const mods = listArg(a.mods);
     if (mods.length === 0) throw new InvocationError('state.sls needs the name of at least one SLS file');
     const run = await prepare(ctx, a);
     const { high, errors } = await buildHighState(mods, run.saltenv, run.source.loader(run.context));
@@ -104,9 +85,9 @@ export function makeStateModule(deps: StateModuleDeps): Module<ExecutionFunction
     name: 'state',
     functions: {
       sls: fn(['mods', 'test', 'exclude', 'queue', 'saltenv', 'pillar', 'pillarenv'], 'Apply the states in the given SLS files: state.sls webserver,db [test=True] [saltenv=base] [pillar=\'{"k": "v"}\']', sls, options),
-      apply: fn(['mods', 'test', 'exclude', 'queue', 'saltenv', 'pillar', 'pillarenv'], 'state.apply with mods is state.sls; without, the highstate.', (ctx, a) => (modsOf(a.mods).length ? sls(ctx, a) : highstate(ctx, a)), options),
+      apply: fn(['mods', 'test', 'exclude', 'queue', 'saltenv', 'pillar', 'pillarenv'], 'state.apply with mods is state.sls; without, the highstate.', (ctx, a) => (listArg(a.mods).length ? sls(ctx, a) : highstate(ctx, a)), options),
       highstate: fn(['test', 'queue', 'saltenv', 'pillar', 'pillarenv'], 'Apply the states top.sls assigns to this minion.', highstate, options),
-      test: fn(['mods', 'saltenv', 'pillar'], 'state.apply in test mode: report what would change, change nothing.', (ctx, a) => (modsOf(a.mods).length ? sls(ctx, { ...a, test: true }) : highstate(ctx, { ...a, test: true })), options),
+      test: fn(['mods', 'saltenv', 'pillar'], 'state.apply in test mode: report what would change, change nothing.', (ctx, a) => (listArg(a.mods).length ? sls(ctx, { ...a, test: true }) : highstate(ctx, { ...a, test: true })), options),
       single: fn(['fun', 'name', 'test', 'saltenv', 'pillar'], 'Run one state function: state.single file.managed /etc/motd contents=hello', async (ctx, a) => {
         const fun = String(a.fun ?? '');
         const dot = fun.indexOf('.');
@@ -118,7 +99,7 @@ export function makeStateModule(deps: StateModuleDeps): Module<ExecutionFunction
       }, { ...options, required: 2 }),
       show_sls: fn(['mods', 'saltenv', 'pillar'], 'The high data of SLS files, rendered but not run.', async (ctx, a) => {
         const run = await prepare(ctx, a);
-        const { high, errors } = await buildHighState(modsOf(a.mods), run.saltenv, run.source.loader(run.context));
+        const { high, errors } = await buildHighState(listArg(a.mods), run.saltenv, run.source.loader(run.context));
         return errors.length ? compileErrors(ctx, errors) : high;
       }, { anyKwargs: true }),
       show_top: fn(['saltenv'], 'The SLS files top.sls assigns to this minion, per environment.', async (ctx, a) => {
