@@ -25,7 +25,7 @@ export class KeyOps {
     });
   }
 
-  async listAll(): Promise<StatusMap<string[]>> {
+  async listAll(): Promise<StatusMap<readonly string[]>> {
     return { local: ['master.pem', 'master.pub'], ...(await this.store.list()) };
   }
 

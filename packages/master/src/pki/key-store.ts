@@ -5,7 +5,7 @@ import { assertValidId, ensureDir, fnmatch, syncDir, writeFileAtomic } from '@sa
 /** Salt's key directories under pki_dir, in the order salt-key prints them. */
 export const KEY_DIRS = ['minions', 'minions_denied', 'minions_pre', 'minions_rejected'] as const;
 export type KeyStatus = (typeof KEY_DIRS)[number];
-export type KeyLists = Record<KeyStatus, string[]>;
+export type KeyLists = Record<KeyStatus, readonly string[]>;
 
 /** salt-key's status words, matched by prefix as Salt's `list_status` does. */
 export function statusFromWord(word: string): KeyStatus[] | 'all' | undefined {
@@ -62,11 +62,12 @@ export class KeyStore {
 
   async list(): Promise<KeyLists> {
     const cached = this.#listing;
-    if (cached && Date.now() - cached.at < this.listTtlMs) return structuredClone(cached.lists);
+    // shared, never mutated: #note replaces a list instead of editing it, so no copy per publish
+    if (cached && Date.now() - cached.at < this.listTtlMs) return { ...cached.lists };
     const lists = {} as KeyLists;
     for (const status of KEY_DIRS) lists[status] = await this.#names(status);
     this.#listing = { at: Date.now(), lists };
-    return structuredClone(lists);
+    return { ...lists };
   }
 
   async #names(status: KeyStatus): Promise<string[]> {
@@ -98,13 +99,12 @@ export class KeyStore {
 
   /** Keeps the cached listing in step with this store's own changes (re-reading the directories on every accept made onboarding slow). */
   #note(status: KeyStatus, id: string, present: boolean): void {
-    const list = this.#listing?.lists[status];
-    if (!list) return;
-    const at = list.indexOf(id);
-    if (present && at < 0) {
-      list.push(id);
-      list.sort();
-    } else if (!present && at >= 0) list.splice(at, 1);
+    const lists = this.#listing?.lists;
+    const list = lists?.[status];
+    if (!lists || !list) return;
+    const has = list.includes(id);
+    if (present && !has) lists[status] = [...list, id].sort();
+    else if (!present && has) lists[status] = list.filter((x) => x !== id);
   }
 
   async remove(status: KeyStatus, id: string): Promise<boolean> {
