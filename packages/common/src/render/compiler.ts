@@ -31,6 +31,8 @@ class SaltCompiler extends BaseCompiler {
   declare _scopeClosers: string;
   /** How many `{% for %}` bodies enclose the code being compiled; `{% break %}` needs one. */
   private loopDepth = 0;
+  /** How many captured blocks (`{% set x %}`, `{% load_yaml %}`) enclose it: their text is data, guarded when printed. */
+  private captureDepth = 0;
   /** Source positions the code refers to as `__pos[i]`, as JS object literals. */
   readonly positions: string[] = [];
   readonly #positionIndex = new Map<string, number>();
@@ -71,6 +73,36 @@ class SaltCompiler extends BaseCompiler {
     this._emit(`(${this.at(n)}, `);
     super.compile(n, frame);
     this._emit(')');
+  }
+
+  /**
+   * `{{ x }}` goes through runtime.guardOutput, which keeps a printed value from changing the YAML's
+   * structure when the render is guarded (guard.ts) and is nunjucks' suppressValue otherwise.
+   */
+  compileOutput(n: NjNode, frame: unknown): void {
+    if (this.captureDepth > 0) return this.base('compileOutput', n, frame);
+    for (const child of n.children as NjNode[]) {
+      if (child.typename === 'TemplateData') {
+        if (child.value) {
+          this._emit(`${this.buffer} += `);
+          this.compileLiteral(child, frame);
+          this._emitLine(';');
+        }
+        continue;
+      }
+      this._emit(`${this.buffer} += runtime.guardOutput(`);
+      this.compile(child, frame);
+      this._emitLine(');');
+    }
+  }
+
+  compileCapture(n: NjNode, frame: unknown): void {
+    this.captureDepth++;
+    try {
+      this.base('compileCapture', n, frame);
+    } finally {
+      this.captureDepth--;
+    }
   }
 
   override assertType(n: NjNode, ...types: NjNodeClass[]): void {

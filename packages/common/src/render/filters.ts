@@ -5,6 +5,7 @@
  * nunjucks' own versions of the rest (`dictsort`, `batch`, `indent`, `round`, `reverse`, ...) stay.
  */
 import { pyJsonDumps } from '../py-json.js';
+import { trustOutput } from './guard.js';
 import { STRING_METHODS } from './python/strings.js';
 import { percentFormat } from './python/format.js';
 import { bindArgs, isDict, itemOf, pyCompare, pyEq, pyIter, pyLen, pyRepr, pyStr, pyTruthy, splitArgs, PythonError } from './python/values.js';
@@ -138,15 +139,17 @@ export const JINJA_FILTERS: Readonly<Record<string, Filter>> = {
   wordcount: (value) => (str('split', value) as string[]).length,
   json: (value, ...args) => {
     const [sortKeys = true, indent] = bindArgs(args, ['sort_keys', 'indent']);
-    return pyJsonDumps(value, { sortKeys: sortKeys === true, indent: typeof indent === 'number' ? indent : undefined });
+    return trustOutput(pyJsonDumps(value, { sortKeys: sortKeys === true, indent: typeof indent === 'number' ? indent : undefined }));
   },
   // Jinja's tojson: sorted keys and HTML-safe escapes, still valid JSON and valid YAML flow.
   tojson: (value, ...args) => {
     const [indent] = bindArgs(args, ['indent']);
-    return pyJsonDumps(value, { sortKeys: true, indent: typeof indent === 'number' ? indent : undefined })
-      .replace(/</g, '\\u003c')
-      .replace(/>/g, '\\u003e')
-      .replace(/&/g, '\\u0026')
-      .replace(/'/g, '\\u0027');
+    return trustOutput(
+      pyJsonDumps(value, { sortKeys: true, indent: typeof indent === 'number' ? indent : undefined })
+        .replace(/</g, '\\u003c')
+        .replace(/>/g, '\\u003e')
+        .replace(/&/g, '\\u0026')
+        .replace(/'/g, '\\u0027'),
+    );
   },
 };

@@ -54,6 +54,7 @@ export interface NjCompiler {
   _emit(code: string): void;
   _emitLine(code: string): void;
   _tmpid(): string;
+  compileLiteral(node: NjNode, frame: unknown): void;
   assertType(node: NjNode, ...types: NjNodeClass[]): void;
   getCode(): string;
   fail(message: string, lineno?: number, colno?: number): never;

@@ -11,6 +11,7 @@ import { compileTemplate } from './compiler.js';
 import { createEnvironment } from './environment.js';
 import { TemplateError, toTemplateError } from './errors.js';
 import { recordMutations } from './python/collections.js';
+import { enterGuard, OutputGuard, parseGuardedYaml, resolvePlaceholders } from './guard.js';
 import { enterRenderPass, lastPosition } from './runtime.js';
 import { CallRecorder, saltTableOf } from './salt-calls.js';
 import { checkSlsStructure, parseYaml } from './yaml.js';
@@ -35,6 +36,13 @@ export interface SlsRendererOptions {
    * @default false
    */
   strictUndefined?: boolean;
+  /**
+   * Keep values printed with `{{ }}` from changing the structure of the rendered YAML (guard.ts). On for
+   * what the master renders from event data (reactor and orchestrate files); off for state and pillar
+   * files, which render exactly as Salt's.
+   * @default false
+   */
+  guardOutput?: boolean;
 }
 
 export const RENDER_DEFAULTS: Readonly<Required<SlsRendererOptions>> = Object.freeze({
@@ -43,6 +51,7 @@ export const RENDER_DEFAULTS: Readonly<Required<SlsRendererOptions>> = Object.fr
   checkStructure: true,
   maxPasses: 100,
   strictUndefined: false,
+  guardOutput: false,
 });
 
 type Stage = 'jinja' | 'yaml' | 'json';
@@ -90,7 +99,8 @@ export class SlsRenderer {
 
   /** The Jinja pass only: text in, text out (file.managed's `template: jinja`). */
   async renderTemplate(text: string, context: RenderContext, name = '<template>'): Promise<string> {
-    return this.#jinja(this.#cached(text, name, false), context, name);
+    const { text: out, guard } = await this.#jinja(this.#cached(text, name, false), context, name);
+    return guard === undefined ? out : guard.replaceIn(out);
   }
 
   /** Jinja then YAML (or the pipeline a `#!` first line names); an empty render is null. */
@@ -155,33 +165,49 @@ export class SlsRenderer {
   }
 
   async #run(prepared: Prepared, context: RenderContext, file: string): Promise<unknown> {
-    const text = prepared.template === undefined ? prepared.body : await this.#jinja(prepared, context, file);
+    const { text, guard } = prepared.template === undefined ? { text: prepared.body, guard: undefined } : await this.#jinja(prepared, context, file);
     const last = prepared.stages[prepared.stages.length - 1];
     if (last === 'yaml') {
-      const data = parseYaml(text, file);
-      if (this.#options.checkStructure) checkSlsStructure(data, text, file);
+      const data = guard === undefined ? parseYaml(text, file) : parseGuardedYaml(text, file, guard);
+      if (this.#options.checkStructure) checkSlsStructure(data, guard === undefined ? text : guard.replaceIn(text), file);
       return data;
     }
     if (last === 'json') {
       try {
-        return text.trim() === '' ? null : (JSON.parse(text) as unknown);
+        if (text.trim() === '') return null;
+        const data = JSON.parse(text) as unknown;
+        return guard === undefined ? data : resolvePlaceholders(data, guard);
       } catch (error) {
         const at = /position (\d+)/.exec((error as Error).message);
         const line = at === null ? undefined : text.slice(0, Number(at[1])).split('\n').length;
         throw new TemplateError(file, 'json', (error as Error).message, { line, cause: error });
       }
     }
-    return text;
+    return guard === undefined ? text : guard.replaceIn(text);
+  }
+
+  /** A render pass's state: undefined mode, position and (for guarded renders) its own guard. */
+  #enterPass(): { guard: OutputGuard | undefined; leave: () => void } {
+    const guard = this.#options.guardOutput ? new OutputGuard() : undefined;
+    const leavePass = enterRenderPass(this.#options.strictUndefined);
+    const leaveGuard = enterGuard(guard);
+    return {
+      guard,
+      leave: () => {
+        leaveGuard();
+        leavePass();
+      },
+    };
   }
 
   /** One render, in as many passes as its async salt calls need. */
-  async #jinja(prepared: Prepared, context: RenderContext, file: string): Promise<string> {
+  async #jinja(prepared: Prepared, context: RenderContext, file: string): Promise<{ text: string; guard: OutputGuard | undefined }> {
     const template = prepared.template as nunjucks.Template;
     const table = saltTableOf(context.salt);
     if (table === undefined) {
-      const leave = enterRenderPass(this.#options.strictUndefined);
+      const { guard, leave } = this.#enterPass();
       try {
-        return template.render(context);
+        return { text: template.render(context), guard };
       } catch (error) {
         throw toTemplateError(error, file, lastPosition());
       } finally {
@@ -192,11 +218,11 @@ export class SlsRenderer {
     for (let pass = 1; pass <= this.#options.maxPasses; pass++) {
       const salt = recorder.startPass();
       const stopRecording = recordMutations();
-      const leave = enterRenderPass(this.#options.strictUndefined);
+      const { guard, leave } = this.#enterPass();
       try {
-        const out = template.render({ ...context, salt });
+        const text = template.render({ ...context, salt });
         stopRecording(false);
-        return out;
+        return { text, guard };
       } catch (error) {
         const pending = recorder.takePending();
         stopRecording(pending !== undefined);

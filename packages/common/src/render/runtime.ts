@@ -12,6 +12,7 @@
  *   `~` concatenates `str()`s, `%` formats strings, `+` joins lists and `*` repeats strings.
  */
 import { RenderFault } from './errors.js';
+import { guardText } from './guard.js';
 import { runtime as njRuntime } from './nunjucks-internals.js';
 import { DICT_METHODS, LIST_METHODS, indexOf, pySlice, remember } from './python/collections.js';
 import { percentFormat } from './python/format.js';
@@ -160,6 +161,12 @@ function suppressValue(value: unknown): string {
   return pyStr(value);
 }
 
+/** `{{ value }}` in a guarded render (guard.ts): macro, caller() and |safe output are the template's own. */
+function guardOutput(value: unknown): string {
+  const text = suppressValue(value);
+  return value instanceof njRuntime.SafeString ? text : guardText(value, text);
+}
+
 function callWrap(fn: unknown, name: string, context: unknown, args: unknown[]): unknown {
   if (typeof fn !== 'function') {
     if (fn === undefined) throw new PythonError('UndefinedError', lastMissing ?? `'${name}' is undefined`);
@@ -259,6 +266,7 @@ export const SALT_RUNTIME: Record<string, unknown> = {
   sliceLookup,
   contextOrFrameLookup,
   suppressValue,
+  guardOutput,
   callWrap,
   inOperator,
   handleError,

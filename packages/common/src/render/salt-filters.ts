@@ -8,6 +8,7 @@ import { isIP } from 'node:net';
 import type { Filter } from './filters.js';
 import { groupsOf, pyRegex, pySub } from './python/regex.js';
 import { bindArgs, isDict, pyEq, pyIter, pyStr, pyTruthy, PythonError, type Dict } from './python/values.js';
+import { activeGuard, parseGuardedYaml, resolvePlaceholders, trustOutput } from './guard.js';
 import { dumpYamlFlow, loadYamlText } from './yaml.js';
 
 /** Salt's to_bool: strings 'yes'/'1'/'true' (any case), numbers above 0, non-empty collections. */
@@ -57,6 +58,16 @@ function shellQuote(value: unknown): string {
   return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'"'"'`)}'`;
 }
 
+/** load_yaml / load_json (and import_yaml): text captured in a guarded render may hold placeholders. */
+function loadGuardedText(text: string, kind: 'yaml' | 'json'): unknown {
+  const guard = activeGuard();
+  if (kind === 'json') {
+    const data = JSON.parse(text) as unknown;
+    return guard === undefined ? data : resolvePlaceholders(data, guard);
+  }
+  return guard === undefined ? loadYamlText(text) : parseGuardedYaml(text, '<load_yaml>', guard);
+}
+
 function uniqueList(items: unknown[]): unknown[] {
   const out: unknown[] = [];
   for (const x of items) if (!out.some((y) => pyEq(x, y))) out.push(x);
@@ -79,12 +90,18 @@ function hash(algorithm: string): Filter {
 }
 
 export const SALT_FILTERS: Readonly<Record<string, Filter>> = {
-  yaml: (value, flowStyle) => dumpYamlFlow(value, flowStyle !== false),
-  yaml_dquote: yamlDquote,
-  yaml_squote: yamlSquote,
-  yaml_encode: yamlEncode,
-  load_yaml: (value) => loadYamlText(pyStr(value)),
-  load_json: (value) => JSON.parse(pyStr(value)) as unknown,
+  // Flow style is one self-contained YAML value; block style can hold structure, so it stays guarded.
+  yaml: (value, flowStyle) => (flowStyle === false ? dumpYamlFlow(value, false) : trustOutput(dumpYamlFlow(value, true))),
+  yaml_dquote: (value) => trustOutput(yamlDquote(value)),
+  yaml_squote: (value) => trustOutput(yamlSquote(value)),
+  yaml_encode: (value) => trustOutput(yamlEncode(value)),
+  load_yaml: (value) => loadGuardedText(pyStr(value), 'yaml'),
+  load_json: (value) => loadGuardedText(pyStr(value), 'json'),
+  // Salt's encode/decode helpers for Python 2 byte strings; on text they hand the data back unchanged.
+  json_encode_dict: (value) => value,
+  json_encode_list: (value) => value,
+  json_decode_dict: (value) => value,
+  json_decode_list: (value) => value,
   to_bool: toBool,
   bool: toBool,
   quote: shellQuote,

@@ -38,19 +38,27 @@ interface YamlMark {
   column: number;
 }
 
+export interface ParseOptions {
+  /** @default SALT_YAML_SCHEMA */
+  schema?: yaml.Schema;
+  /** How a line of the text is shown in an error (guarded text shows its printed values, not placeholders). */
+  display?: (text: string) => string;
+}
+
 /** Parses rendered SLS text; an empty document is null. */
-export function parseYaml(text: string, file: string): unknown {
+export function parseYaml(text: string, file: string, options: ParseOptions = {}): unknown {
   try {
-    const data = yaml.load(text, { schema: SALT_YAML_SCHEMA, filename: file });
+    const data = yaml.load(text, { schema: options.schema ?? SALT_YAML_SCHEMA, filename: file });
     return data === undefined ? null : data;
   } catch (error) {
     if (!(error instanceof yaml.YAMLException)) throw error;
     const mark = (error as unknown as { mark?: YamlMark }).mark;
     const line = mark === undefined ? undefined : mark.line + 1;
     const lines = text.split('\n');
-    const shown = line === undefined ? '' : ` at '${(lines[line - 1] ?? '').trim()}'`;
+    const display = options.display ?? ((t: string) => t);
+    const shown = line === undefined ? '' : ` at '${display(lines[line - 1] ?? '').trim()}'`;
     const hint = line === undefined ? undefined : flattenedHint(lines, line - 1);
-    throw new TemplateError(file, 'yaml', `${error.reason}${shown}`, { line, column: mark === undefined ? undefined : mark.column + 1, hint, cause: error });
+    throw new TemplateError(file, 'yaml', `${display(error.reason)}${shown}`, { line, column: mark === undefined ? undefined : mark.column + 1, hint, cause: error });
   }
 }
 

@@ -13,7 +13,7 @@ import { makeOrchStates, type OrchDeps } from './orch-states.js';
  */
 export function makeOrchestrateRunner(config: Readonly<MasterConfig>, roots: FileRoots, deps: () => OrchDeps, saltFunctions: () => Record<string, unknown>): Record<string, RunnerFunction> {
   const renderers = new Map<string, SlsRenderer>();
-  const rendererFor = (env: string) => renderers.get(env) ?? renderers.set(env, new SlsRenderer({ searchPaths: config.file_roots[env] ?? [] })).get(env)!;
+  const rendererFor = (env: string) => renderers.get(env) ?? renderers.set(env, new SlsRenderer({ searchPaths: config.file_roots[env] ?? [], guardOutput: true })).get(env)!;
   const orchestrate: RunnerFunction = {
     params: ['mods', 'saltenv', 'test', 'exclude', 'pillar', 'pillarenv', 'pillar_enc', 'orchestration_jid'],
     async run(a) {

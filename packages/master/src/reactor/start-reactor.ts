@@ -46,7 +46,7 @@ export async function startReactor(deps: StartReactorDeps): Promise<ReactorHandl
   const matcher = new RuleMatcher(rules);
   const compile: CompileDeps = {
     matcher,
-    renderer: new SlsRenderer({ searchPaths: searchPaths(config, rules.flatMap((r) => r.sls)) }),
+    renderer: new SlsRenderer({ searchPaths: searchPaths(config, rules.flatMap((r) => r.sls)), guardOutput: true }),
     resolveRef: cachedResolver(deps.resolveSaltUrl),
     context: reactorContext(config, deps.runners, log),
   };
@@ -70,7 +70,7 @@ export async function startReactor(deps: StartReactorDeps): Promise<ReactorHandl
       const loaded = await loadRules(next.reactor);
       for (const problem of loaded.problems) log.warn('reactor config problem', { problem });
       matcher.setRules(loaded.rules);
-      compile.renderer = new SlsRenderer({ searchPaths: searchPaths(next, loaded.rules.flatMap((r) => r.sls)) });
+      compile.renderer = new SlsRenderer({ searchPaths: searchPaths(next, loaded.rules.flatMap((r) => r.sls)), guardOutput: true });
       log.info('reactor config reloaded', { rules: loaded.rules.length });
     },
     async stop() {
