@@ -81,7 +81,7 @@ export {
   pyYamlSafeDump,
 } from './output/index.js';
 export type { OutputOptions, StateOutputMode, Outputter, OutputterName } from './output/index.js';
-export { SlsRenderer, RENDER_DEFAULTS, TemplateError, SALT_YAML_SCHEMA } from './render/index.js';
+export { SlsRenderer, RENDER_DEFAULTS, TemplateError, SALT_YAML_SCHEMA, templateArgs } from './render/index.js';
 export type { RenderContext, SlsRendererOptions, RenderPhase, TemplateErrorDetails, SaltFunctionTable } from './render/index.js';
 export {
   buildHighState,

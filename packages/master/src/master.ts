@@ -21,6 +21,7 @@ import { registerAdminMethods } from './requests/admin-methods.js';
 import { RequestRouter } from './requests/router.js';
 import { registerMinionMethods } from './requests/minion-methods.js';
 import { PillarCompiler } from './pillar/pillar.js';
+import { MasterMinion } from './master-minion.js';
 import { chunkBytesFor, FileRoots, registerFileServerMethods } from './fileserver/index.js';
 import { AppendLog } from '@saltmq/common';
 import { JobService } from './jobs/job-service.js';
@@ -123,11 +124,13 @@ export async function startMaster(config: Readonly<MasterConfig>, log: Logger): 
       config,
       fileRoots,
       (): OrchDeps => ({ jobs, runners, wheel, user: userInfo().username, timeout: config.timeout * 6 }),
-      () => reactorHandle!.compile.context.salt as Record<string, unknown>,
+      () => masterMinion,
     ),
     ...makeReactorRunner({ reactor: () => reactorHandle!.reactor, compile: () => reactorHandle!.compile, journal, events }),
   };
   const runners = new RunnerService(runnerFunctions, jobs, events, log.child({ component: 'runner' }));
+  const pillar = new PillarCompiler(config.pillar_roots, log.child({ component: 'pillar' }));
+  const masterMinion = await new MasterMinion({ config, pillar, runners, wheel, log: log.child({ component: 'master-minion' }) }).load();
   reactorHandle = await startReactor({
     config,
     events,
@@ -136,11 +139,12 @@ export async function startMaster(config: Readonly<MasterConfig>, log: Logger): 
     runners,
     wheel,
     resolveSaltUrl: async (url) => (await fileRoots.find(url, 'base').catch(() => undefined))?.real,
+    masterMinion,
     log: log.child({ component: 'reactor' }),
   });
   registerAdminMethods(adminRouter, { wheel, events, config, jobs, runners });
   const minionRouter = new RequestRouter('minion', bus, (id) => minionTopic(id, 'resp'), log.child({ component: 'minion-requests' }));
-  registerMinionMethods(minionRouter, { grains, pillar: new PillarCompiler(config.pillar_roots, log.child({ component: 'pillar' })) });
+  registerMinionMethods(minionRouter, { grains, pillar });
   registerFileServerMethods(minionRouter, { fileRoots: config.file_roots, log: log.child({ component: 'fileserver' }), chunkBytes: chunkBytesFor(config.max_packet_size) });
   const onMinionEvent = makeMinionEventHandler({
     events,

@@ -14,6 +14,24 @@ import { isDict, isThenable, splitArgs } from './python/values.js';
 /** Salt's loader dict: `'module.function'` → function. Keyword arguments arrive as one trailing plain object. */
 export type SaltFunctionTable = Readonly<Record<string, (...args: never[]) => unknown>>;
 
+const KEYWORDS = Symbol('saltmq.render.keywords');
+
+/** Tags the trailing object of keyword arguments (invisible to JSON and to functions that ignore it). */
+function markKeywords(kwargs: Record<string, unknown>): Record<string, unknown> {
+  Object.defineProperty(kwargs, KEYWORDS, { value: true, enumerable: false });
+  return kwargs;
+}
+
+/**
+ * A `salt` function's arguments split into positional and keyword ones. Only the object the template
+ * wrote as `name=value` arguments is keywords; a dict passed positionally (`pillar.get('x', {})`) is not.
+ */
+export function templateArgs(args: readonly unknown[]): { positional: unknown[]; kwargs: Record<string, unknown> } {
+  const last = args.at(-1);
+  if (last !== null && typeof last === 'object' && KEYWORDS in last) return { positional: args.slice(0, -1), kwargs: last as Record<string, unknown> };
+  return { positional: [...args], kwargs: {} };
+}
+
 /** Thrown through nunjucks to stop a pass; never reaches the caller. */
 export class SuspendRender extends Error {
   constructor(readonly fun: string) {
@@ -70,7 +88,7 @@ export class CallRecorder {
 
   call(fun: string, rawArgs: readonly unknown[]): unknown {
     const { positional, kwargs } = splitArgs(rawArgs);
-    const args = kwargs === undefined ? positional : [...positional, kwargs];
+    const args = kwargs === undefined ? positional : [...positional, markKeywords(kwargs)];
     const key = `${fun}\u0000${argsKey(args)}`;
     const nth = this.#seen.get(key) ?? 0;
     this.#seen.set(key, nth + 1);

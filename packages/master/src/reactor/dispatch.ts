@@ -2,27 +2,7 @@ import { CodedError, InvocationError, tags, type Chunk, type Json } from '@saltm
 import type { EventBus } from '../events/event-bus.js';
 import type { JobService } from '../jobs/job-service.js';
 import type { RunnerService } from '../runners/runner.js';
-import type { WheelFunction } from '../wheel/key.js';
-
-/** Parameters of Salt's wheel.key functions, for the old syntax that maps top-level keys onto them. */
-const WHEEL_PARAMS: Record<string, readonly string[]> = {
-  'key.list': ['match'],
-  'key.list_all': [],
-  'key.name_match': ['match'],
-  'key.accept': ['match', 'include_rejected', 'include_denied'],
-  'key.accept_dict': ['match'],
-  'key.reject': ['match', 'include_accepted', 'include_denied'],
-  'key.reject_dict': ['match'],
-  'key.delete': ['match'],
-  'key.delete_dict': ['match'],
-  'key.key_str': ['match'],
-  'key.print': ['match'],
-  'key.finger': ['match', 'hash_type'],
-  'key.master_key_str': [],
-  'key.finger_master': ['hash_type'],
-  'key.gen': ['id_', 'keysize'],
-  'key.gen_accept': ['id_', 'keysize', 'force'],
-};
+import { WHEEL_PARAMS, wheelKwargs, type WheelFunction } from '../wheel/key.js';
 
 /** Chunk keys that are never function arguments (Salt's expected_extra_kws plus what the compiler adds). */
 const RESERVED = new Set(['state', 'fun', 'name', '__id__', '__sls__', '__env__', 'order', 'key', 'arg', 'kwarg', 'args', 'tgt', 'tgt_type', 'expr_form', 'ret', 'timeout']);
@@ -101,12 +81,13 @@ export async function dispatchReaction(chunk: Chunk, key: string, deps: Dispatch
       const params = WHEEL_PARAMS[fun];
       if (!impl || !params) throw new ReactionError(`Reactor '${chunk.__id__}': wheel function '${fun}' is not available`);
       const { arg, kwarg } = newSyntax ? { arg: [] as unknown[], kwarg: repack(chunk.args) } : oldStyle(chunk, params);
-      arg.forEach((value, index) => {
-        const name = params[index];
-        if (name === undefined) throw new ReactionError(`wheel.${fun} takes at most ${params.length} positional arguments`);
-        kwarg[name] = value;
-      });
-      await runWheel(fun, impl, kwarg, deps);
+      let bound: Record<string, unknown>;
+      try {
+        bound = wheelKwargs(fun, arg, kwarg);
+      } catch (error) {
+        throw new ReactionError((error as Error).message);
+      }
+      await runWheel(fun, impl, bound, deps);
       return;
     }
     case 'caller':

@@ -4,6 +4,7 @@ import { SlsRenderer, type AppendLog, type Logger } from '@saltmq/common';
 import type { MasterConfig } from '../config.js';
 import type { EventBus, JournalRecord } from '../events/event-bus.js';
 import type { JobService } from '../jobs/job-service.js';
+import type { MasterMinion } from '../master-minion.js';
 import type { RunnerService } from '../runners/runner.js';
 import type { WheelFunction } from '../wheel/key.js';
 import { Checkpoint } from './checkpoint.js';
@@ -30,6 +31,8 @@ export interface StartReactorDeps {
   runners: RunnerService;
   wheel: Record<string, WheelFunction>;
   resolveSaltUrl: SaltUrlResolver;
+  /** the master's own functions, grains and pillar for templates */
+  masterMinion: MasterMinion;
   log: Logger;
 }
 
@@ -48,7 +51,7 @@ export async function startReactor(deps: StartReactorDeps): Promise<ReactorHandl
     matcher,
     renderer: new SlsRenderer({ searchPaths: searchPaths(config, rules.flatMap((r) => r.sls)), guardOutput: true }),
     resolveRef: cachedResolver(deps.resolveSaltUrl),
-    context: reactorContext(config, deps.runners, log),
+    context: reactorContext(config, deps.masterMinion),
   };
   const checkpoint = await Checkpoint.open(config.cachedir);
   const reactor = new Reactor({

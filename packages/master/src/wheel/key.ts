@@ -6,6 +6,38 @@ import { KEY_DIRS, statusFromWord, type KeyLists, type KeyStatus } from '../pki/
 
 export type WheelFunction = (kwargs: Record<string, unknown>) => Promise<unknown>;
 
+/** Parameters of Salt's wheel.key functions, for the old syntax that maps top-level keys onto them. */
+export const WHEEL_PARAMS: Record<string, readonly string[]> = {
+  'key.list': ['match'],
+  'key.list_all': [],
+  'key.name_match': ['match'],
+  'key.accept': ['match', 'include_rejected', 'include_denied'],
+  'key.accept_dict': ['match'],
+  'key.reject': ['match', 'include_accepted', 'include_denied'],
+  'key.reject_dict': ['match'],
+  'key.delete': ['match'],
+  'key.delete_dict': ['match'],
+  'key.key_str': ['match'],
+  'key.print': ['match'],
+  'key.finger': ['match', 'hash_type'],
+  'key.master_key_str': [],
+  'key.finger_master': ['hash_type'],
+  'key.gen': ['id_', 'keysize'],
+  'key.gen_accept': ['id_', 'keysize', 'force'],
+};
+
+/** Binds positional arguments of a wheel call to their parameter names, as Salt's WheelClient does. */
+export function wheelKwargs(fun: string, arg: readonly unknown[], kwarg: Record<string, unknown>): Record<string, unknown> {
+  const params = WHEEL_PARAMS[fun] ?? [];
+  const out = { ...kwarg };
+  arg.forEach((value, index) => {
+    const name = params[index];
+    if (name === undefined) throw new Error(`wheel.${fun} takes at most ${params.length} positional arguments`);
+    out[name] = value;
+  });
+  return out;
+}
+
 /** Salt's `match` argument: a glob, a comma list of globs, or a list of ids. */
 function globOf(match: unknown): string {
   if (typeof match === 'string' && match !== '') return match;
