@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { RawConfig } from './read.js';
+import { closestOption } from './suggest.js';
 
 /**
  * Validates a merged config against a zod schema of the known options: unknown options are a warning
@@ -12,7 +13,11 @@ import type { RawConfig } from './read.js';
 export function validateConfig<S extends z.ZodObject>(schema: S, raw: RawConfig, fallbackSource: string, log: Logger): z.infer<S> {
   const known = new Set(Object.keys(schema.shape));
   for (const key of Object.keys(raw.values)) {
-    if (!known.has(key)) log.warn('unknown option ignored', { option: key, file: raw.sources.get(key) ?? fallbackSource });
+    if (known.has(key)) continue;
+    const file = raw.sources.get(key) ?? fallbackSource;
+    const suggestion = closestOption(key, known);
+    if (suggestion === undefined) log.warn('unknown option ignored', { option: key, file });
+    else log.warn(`unknown option ignored: did you mean '${suggestion}'?`, { option: key, file, suggestion });
   }
   const input = Object.fromEntries(Object.entries(raw.values).filter(([key]) => known.has(key)));
   const parsed = schema.safeParse(input);

@@ -78,6 +78,9 @@ function readShebang(text: string, file: string): { stages: Stage[]; body: strin
   const end = text.indexOf('\n');
   const line = end < 0 ? text : text.slice(0, end);
   const pipeline = line.slice(2).split('|').map((part) => part.trim()).join('|');
+  if (/^py(?:objects|dsl)?$/.test(pipeline)) {
+    throw new TemplateError(file, 'jinja', `the Python renderer (#!${pipeline}) is not supported: saltmq runs no Python; write the file as jinja|yaml (what run() returned, as YAML)`, { line: 1 });
+  }
   if (!PIPELINES.has(pipeline)) {
     throw new TemplateError(file, 'jinja', `renderer '${pipeline}' is not supported; use one of: ${[...PIPELINES].join(', ')}`, { line: 1 });
   }

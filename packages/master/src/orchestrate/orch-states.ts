@@ -27,6 +27,23 @@ async function runJob(deps: OrchDeps, args: Record<string, unknown>, fun: string
 }
 
 /**
+ * The minions whose failure fails the step: Salt's `fail_minions` (a list or comma-separated ids) are
+ * tolerated, and the step fails only when more than `allow_fail` of the others failed.
+ */
+function toleratedNote(ids: string[]): string {
+  return ids.length ? ` Failures allowed on: ${ids.join(', ')}.` : '';
+}
+
+function counted(failed: string[], args: Record<string, unknown>): { fail: boolean; tolerated: string[] } {
+  const raw = args.fail_minions;
+  const tolerate = new Set((typeof raw === 'string' ? raw.split(',') : Array.isArray(raw) ? raw.map(String) : []).map((id) => id.trim()));
+  const blamed = failed.filter((id) => !tolerate.has(id));
+  const allow = Number(args.allow_fail ?? 0);
+  const fail = blamed.length > (Number.isFinite(allow) ? allow : 0);
+  return { fail, tolerated: fail ? [] : failed };
+}
+
+/**
  * Salt's orchestrate states (salt/states/saltmod.py): steps that run jobs on minions (salt.state,
  * salt.function), runners (salt.runner) and wheel functions (salt.wheel) from the master, ordered
  * and chained by the same state engine and requisites as a minion's states.
@@ -44,8 +61,9 @@ export function makeOrchStates(deps: OrchDeps): Record<string, StateFunction> {
       const failed = [...returns].filter(([, r]) => r.retcode !== 0).map(([id]) => id).sort();
       const changes = { ret: Object.fromEntries([...returns].map(([id, r]) => [id, r.return])) };
       if (returns.size === 0) return result(name, false, {}, 'No minions responded');
-      if (failed.length) return result(name, false, changes, `Run failed on minions: ${failed.join(', ')}`);
-      return result(name, true, changes, `States ran successfully. Updating ${[...returns.keys()].sort().join(', ')}.`);
+      const { fail, tolerated } = counted(failed, args);
+      if (fail) return result(name, false, changes, `Run failed on minions: ${failed.join(', ')}`);
+      return result(name, true, changes, `States ran successfully. Updating ${[...returns.keys()].sort().join(', ')}.${toleratedNote(tolerated)}`);
     } catch (error) {
       return result(name, false, {}, messageOf(error));
     }
@@ -59,8 +77,9 @@ export function makeOrchStates(deps: OrchDeps): Record<string, StateFunction> {
       const failed = [...returns].filter(([, r]) => r.retcode !== 0).map(([id]) => id).sort();
       const changes = { ret: Object.fromEntries([...returns].map(([id, r]) => [id, r.return])) };
       if (returns.size === 0) return result(name, false, {}, 'No minions responded');
-      if (failed.length) return result(name, false, changes, `Running function ${name} failed on minions: ${failed.join(', ')}`);
-      return result(name, true, changes, `Function ran successfully. Function ${name} ran on ${[...returns.keys()].sort().join(', ')}.`);
+      const { fail, tolerated } = counted(failed, args);
+      if (fail) return result(name, false, changes, `Running function ${name} failed on minions: ${failed.join(', ')}`);
+      return result(name, true, changes, `Function ran successfully. Function ${name} ran on ${[...returns.keys()].sort().join(', ')}.${toleratedNote(tolerated)}`);
     } catch (error) {
       return result(name, false, {}, messageOf(error));
     }

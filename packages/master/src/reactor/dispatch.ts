@@ -7,6 +7,9 @@ import { WHEEL_PARAMS, wheelKwargs, type WheelFunction } from '../wheel/key.js';
 /** Chunk keys that are never function arguments (Salt's expected_extra_kws plus what the compiler adds). */
 const RESERVED = new Set(['state', 'fun', 'name', '__id__', '__sls__', '__env__', 'order', 'key', 'arg', 'kwarg', 'args', 'tgt', 'tgt_type', 'expr_form', 'ret', 'timeout']);
 
+/** State requisites: Salt's reactor ignores them, so a reaction that carries one is warned about. */
+const REQUISITES = new Set(['require', 'require_in', 'require_any', 'watch', 'watch_in', 'watch_any', 'onchanges', 'onchanges_in', 'onfail', 'onfail_in', 'prereq', 'prereq_in', 'listen', 'listen_in', 'use', 'use_in']);
+
 export class ReactionError extends CodedError {
   constructor(message: string) {
     super('ERR_INVOCATION', message);
@@ -48,6 +51,8 @@ function oldStyle(chunk: Chunk, params: readonly string[]): { arg: unknown[]; kw
 export async function dispatchReaction(chunk: Chunk, key: string, deps: DispatchDeps): Promise<void> {
   const fun = String(chunk.fun);
   const newSyntax = 'args' in chunk;
+  const requisites = Object.keys(chunk).filter((key) => REQUISITES.has(key));
+  if (requisites.length) deps.warn(`requisites (${requisites.join(', ')}) are ignored in reactor files, as in Salt: reactions run independently; use an orchestration for ordered steps`, chunk);
   if (newSyntax && ('arg' in chunk || 'kwarg' in chunk)) deps.warn("'arg' and 'kwarg' are ignored when 'args' is given (Salt's new argument syntax)", chunk);
   switch (chunk.state) {
     case 'local': {
@@ -56,7 +61,7 @@ export async function dispatchReaction(chunk: Chunk, key: string, deps: Dispatch
       if (typeof tgt !== 'string' && !Array.isArray(tgt)) throw new ReactionError(`Reactor '${chunk.__id__}' failed to execute local '${fun}': local takes at least 2 arguments (no tgt)`);
       let tgtType = typeof chunk.tgt_type === 'string' ? chunk.tgt_type : 'glob';
       if (chunk.tgt_type === undefined && typeof chunk.expr_form === 'string') {
-        deps.warn(`'expr_form' is the pre-2017.7 name of 'tgt_type' (Salt 3006 ignores it); saltmq honours it`, chunk);
+        deps.warn(`'expr_form' was renamed 'tgt_type' in Salt 2017.7 and Salt 3006 ignores it (targeting by glob); saltmq honours it: rename it to 'tgt_type'`, chunk);
         tgtType = chunk.expr_form;
       }
       const { arg, kwarg } = newSyntax ? { arg: [] as unknown[], kwarg: repack(chunk.args) } : oldStyle(chunk, []);
