@@ -31,6 +31,20 @@ test('state.orchestrate runs salt.state, salt.function and salt.runner steps wit
       '    - tgt: web1',
       '    - arg:',
       "      - 'exit 3'",
+      'tolerated_step:',
+      '  salt.function:',
+      '    - name: cmd.run',
+      "    - tgt: 'web*'",
+      '    - arg:',
+      "      - 'exit 3'",
+      '    - fail_minions: web1, web2',
+      'allowed_step:',
+      '  salt.function:',
+      '    - name: cmd.run',
+      "    - tgt: 'web*'",
+      '    - arg:',
+      "      - 'exit 3'",
+      '    - allow_fail: 2',
       'after_fail:',
       '  salt.runner:',
       '    - name: event.send',
@@ -53,7 +67,9 @@ test('state.orchestrate runs salt.state, salt.function and salt.runner steps wit
   assert.match(run.stdout, /ID: install_web\n {4}Function: salt\.state\n {6}Result: True\n {5}Comment: States ran successfully\. Updating web1, web2\./);
   assert.match(run.stdout, /ID: fail_step\n {4}Function: salt\.function\n {8}Name: cmd\.run\n {6}Result: False\n {5}Comment: Running function cmd\.run failed on minions: web1/);
   assert.match(run.stdout, /ID: after_fail\n {4}Function: salt\.runner\n {8}Name: event\.send\n {6}Result: False\n {5}Comment: One or more requisite failed: orch\.deploy\.fail_step/);
-  assert.match(run.stdout, /Succeeded: 2 \(changed=\d\)\nFailed: {4}2\n/);
+  assert.match(run.stdout, /ID: tolerated_step\n {4}Function: salt\.function\n {8}Name: cmd\.run\n {6}Result: True\n {5}Comment: Function ran successfully\. Function cmd\.run ran on web1, web2\. Failures allowed on: web1, web2\./);
+  assert.match(run.stdout, /ID: allowed_step\n {4}Function: salt\.function\n {8}Name: cmd\.run\n {6}Result: True\n/);
+  assert.match(run.stdout, /Succeeded: 4 \(changed=\d\)\nFailed: {4}2\n/);
 
   const reactor = join(master.dir, 'srv/reactor.sls');
   await writeFile(reactor, 'orch:\n  runner.state.orchestrate:\n    - args:\n      - mods: orch.react\n      - pillar:\n          event_data: {{ data|json }}\n');
