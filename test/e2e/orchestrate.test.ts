@@ -58,6 +58,11 @@ test('state.orchestrate runs salt.state, salt.function and salt.runner steps wit
   const minions = await Promise.all([startMinion(t, master, 'web1'), startMinion(t, master, 'web2')]);
   await Promise.all(minions.map((m) => minionReady(m)));
 
+  const dry = await cli(master, 'run', ['state.orchestrate', 'orch.deploy', 'pillar={"msg": "deployed"}', 'test=True']);
+  assert.equal(dry.code, 0, dry.stdout + dry.stderr);
+  assert.match(dry.stdout, /ID: install_web\n {4}Function: salt\.state\n {6}Result: None\n/);
+  await assert.rejects(readFile(join(out, 'web1.conf')), 'test=True changed nothing');
+
   const run = await cli(master, 'run', ['state.orchestrate', 'orch.deploy', 'pillar={"msg": "deployed"}']);
   assert.equal(run.code, 1, 'a failed step fails the run');
   assert.equal(await readFile(join(out, 'web1.conf'), 'utf8'), 'configured\n');
