@@ -96,6 +96,20 @@ export {
 export type { HighData, Chunk, CompileResult, StateResult, ChunkReturn, StateRunContext, StateFunction, RunOptions, SlsLoader } from './state-engine/index.js';
 export { parseSaltUrl, cleanRelPath, cleanSaltenv, SaltPathError, MAX_PATH_CHARS, MAX_SALTENV_CHARS } from './protocol/salt-path.js';
 export type { SaltUrl } from './protocol/salt-path.js';
+export {
+  FileServer,
+  DEFAULT_CHUNK_BYTES as FILE_CHUNK_BYTES,
+  MAX_CHUNK_BYTES as MAX_FILE_CHUNK_BYTES,
+  chunkBytesFor,
+  FileRoots,
+  resolveRequest,
+  WILDCARD_ENV,
+  isInside as isInsideRoot,
+  FileServerError,
+} from './fileserver/index.js';
+export type { FileStat, FileChunk, FileServerOptions, FoundFile } from './fileserver/index.js';
+export { PillarCompiler, mergePillar } from './pillar/pillar.js';
+export type { PillarResult } from './pillar/pillar.js';
 export { parseServiceArgs, loadServiceConfig, openServiceLog } from './service-cli.js';
 export type { ServiceArgs } from './service-cli.js';
 export { underRoot } from './config/under-root.js';

@@ -1,6 +1,6 @@
 import { BadMessageError, CodedError } from '@saltmq/common';
 import type { Caller, RequestMethod } from '../requests/router.js';
-import { FileServer, type FileServerOptions } from './server.js';
+import { FileServer, type FileServerOptions } from '@saltmq/common';
 
 /** The request methods this module serves on the minion router. */
 export const FILE_SERVER_METHODS = ['file.stat', 'file.read', 'file.list', 'file.dir_list', 'file.list_envs'] as const;

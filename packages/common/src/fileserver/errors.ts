@@ -1,4 +1,4 @@
-import { CodedError } from '@saltmq/common';
+import { CodedError } from '../errors.js';
 
 /**
  * The file server refused a request: a path that could leave file_roots, an unknown saltenv. Salt

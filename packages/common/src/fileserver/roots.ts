@@ -1,7 +1,7 @@
 import type { Stats } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger } from '@saltmq/common';
+import type { Logger } from '../log.js';
 import { FileServerError } from './errors.js';
 import { cleanRelPath, cleanSaltenv, isInside, parseSaltUrl } from './paths.js';
 

@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import type { Logger } from '@saltmq/common';
+import type { Logger } from '../log.js';
 import { HashCache } from './hash-cache.js';
 import { FileRoots, type FoundFile } from './roots.js';
 

@@ -1,7 +1,7 @@
 import { sep } from 'node:path';
 import { FileServerError } from './errors.js';
 
-import { cleanRelPath as cleanShared, cleanSaltenv as cleanEnvShared, parseSaltUrl, type SaltUrl } from '@saltmq/common';
+import { cleanRelPath as cleanShared, cleanSaltenv as cleanEnvShared, parseSaltUrl, type SaltUrl } from '../protocol/salt-path.js';
 
 // The path rules live in common: the minion applies the same ones to what it writes in its cache.
 export { parseSaltUrl };
