@@ -27,12 +27,16 @@ export {
   minionTopic,
   adminTopic,
   parsePrivateTopic,
+  callClientId,
+  parseCallClientId,
+  callTopic,
+  parseCallTopic,
   isBusTopic,
   tags,
   tagProblem,
   MAX_TAG_BYTES,
 } from './protocol/topics.js';
-export type { MinionChannel, AdminChannel, PrivateTopic } from './protocol/topics.js';
+export type { MinionChannel, AdminChannel, CallChannel, PrivateTopic } from './protocol/topics.js';
 export {
   credentialStatement,
   parseCredentials,

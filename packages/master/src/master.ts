@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Client } from 'aedes';
-import { adminTopic, MASTER_FILTERS, minionTopic, parsePrivateTopic, tags, type Logger } from '@saltmq/common';
+import { adminTopic, callTopic, MASTER_FILTERS, minionTopic, parseCallTopic, parsePrivateTopic, tags, type Logger } from '@saltmq/common';
 import type { Session } from './broker/access.js';
 import { makeAuthenticator } from './broker/authenticate.js';
 import { makeHooks } from './broker/hooks.js';
@@ -162,6 +162,11 @@ export async function startMaster(config: Readonly<MasterConfig>, log: Logger): 
       const parsed = parsePrivateTopic(topic);
       if (parsed) void minionRouter.handle(parsed.id, payload);
     }),
+    // saltmq-call sessions ask what the minion may ask, as the minion, and get the answer on their own channel
+    await bus.subscribe(MASTER_FILTERS.callReq, (topic, payload) => {
+      const parsed = parseCallTopic(topic);
+      if (parsed) void minionRouter.handle(parsed.id, payload, callTopic(parsed.id, parsed.session, 'resp'));
+    }),
     await bus.subscribe(MASTER_FILTERS.minionEvent, (topic, payload) => {
       const parsed = parsePrivateTopic(topic);
       if (parsed) void onMinionEvent(parsed.id, payload);
@@ -217,7 +222,7 @@ function trackPresence(
   });
   broker.on('subscribe', (subscriptions, client) => {
     const session = client ? sessions.get(client) : undefined;
-    if (!session || session.role === 'admin') return;
+    if (!session || (session.role !== 'accepted' && session.role !== 'pending')) return;
     for (const sub of subscriptions) {
       if ((sub.qos as number) === 128) continue; // refused
       if (sub.topic === minionTopic(session.id, 'key')) {

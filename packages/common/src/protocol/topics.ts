@@ -20,12 +20,47 @@ export const MINION_OUTBOX: readonly MinionChannel[] = ['ret', 'event', 'req'];
 export const minionTopic = (id: string, channel: MinionChannel) => `${PRIVATE_ROOT}/minion/${id}/${channel}`;
 export const adminTopic = (clientId: string, channel: AdminChannel) => `${PRIVATE_ROOT}/admin/${clientId}/${channel}`;
 
+/**
+ * A saltmq-call session: a second connection made with a minion's key while its agent may be
+ * connected. Its client id is `<minion id>/call/<session>`: no minion id contains '/', so it never
+ * collides with (and never takes over) the agent's session, and two calls at once have their own.
+ */
+export type CallChannel = 'req' | 'resp';
+const CALL_SESSION = /^[A-Za-z0-9_-]{8,32}$/;
+
+export const callClientId = (id: string, session: string) => `${id}/call/${session}`;
+
+/** The minion id and session of a call client id, or undefined when it is not one. */
+export function parseCallClientId(clientId: string): { id: string; session: string } | undefined {
+  const at = clientId.lastIndexOf('/call/');
+  if (at <= 0) return undefined;
+  const id = clientId.slice(0, at);
+  const session = clientId.slice(at + '/call/'.length);
+  return !id.includes('/') && CALL_SESSION.test(session) ? { id, session } : undefined;
+}
+
+/**
+ * A call session's own request and reply channels. Its events go on the minion's event channel
+ * (`minionTopic(id, 'event')`), so the master wraps them with the proven id exactly as the agent's.
+ */
+export const callTopic = (id: string, session: string, channel: CallChannel) => `${PRIVATE_ROOT}/call/${id}/${session}/${channel}`;
+
+/** Splits `saltmq/call/<id>/<session>/<channel>`; anything else is undefined. */
+export function parseCallTopic(topic: string): { id: string; session: string; channel: CallChannel } | undefined {
+  const parts = topic.split('/');
+  if (parts.length !== 5 || parts[0] !== PRIVATE_ROOT || parts[1] !== 'call') return undefined;
+  const [, , id, session, channel] = parts as [string, string, string, string, string];
+  if (id === '' || !CALL_SESSION.test(session) || (channel !== 'req' && channel !== 'resp')) return undefined;
+  return { id, session, channel };
+}
+
 /** In-process subscriptions of the master. */
 export const MASTER_FILTERS = {
   minionRet: `${PRIVATE_ROOT}/minion/+/ret`,
   minionEvent: `${PRIVATE_ROOT}/minion/+/event`,
   minionReq: `${PRIVATE_ROOT}/minion/+/req`,
   adminReq: `${PRIVATE_ROOT}/admin/+/req`,
+  callReq: `${PRIVATE_ROOT}/call/+/+/req`,
 } as const;
 
 export interface PrivateTopic {

@@ -1,11 +1,11 @@
-import { idProblem, isBusTopic, minionTopic, adminTopic, MINION_INBOX, MINION_OUTBOX } from '@saltmq/common';
+import { idProblem, isBusTopic, minionTopic, adminTopic, callTopic, parseCallClientId, MINION_INBOX, MINION_OUTBOX } from '@saltmq/common';
 
 /**
  * Who may do what on the broker: pure functions of a session and a topic, called by the Aedes hooks
  * and testable without sockets (and servable later to another broker). Topic filters are compared as
  * exact strings: a minion never holds a wildcard subscription.
  */
-export type Role = 'pending' | 'accepted' | 'admin';
+export type Role = 'pending' | 'accepted' | 'admin' | 'call' | 'call-pending';
 
 export interface Session {
   role: Role;
@@ -13,7 +13,16 @@ export interface Session {
   id: string;
   /** the public key a minion proved it holds */
   pub?: string;
+  /** a saltmq-call session's own name (the end of its client id `<id>/call/<session>`) */
+  call?: string;
 }
+
+/**
+ * A saltmq-call session ('call', or 'call-pending' while the key waits) speaks for the minion id it
+ * proved but is not the minion's agent: it gets no jobs, no key notices and no presence, reads only
+ * its own reply channel and writes only its requests and the minion's events.
+ */
+export const isCallRole = (role: Role): boolean => role === 'call' || role === 'call-pending';
 
 /** The MQTT username of the CLIs; `$` keeps it apart from every valid minion id. */
 export const ADMIN_USERNAME = '$admin';
@@ -36,6 +45,9 @@ export function topicProblem(topic: string): string | undefined {
 
 function readable(session: Session): Set<string> {
   if (session.role === 'pending') return new Set([minionTopic(session.id, 'key')]);
+  // a refused SUBACK is how saltmq-call learns that its key is not accepted yet
+  if (session.role === 'call-pending') return new Set();
+  if (session.role === 'call') return new Set([callTopic(session.id, session.call ?? '', 'resp')]);
   return new Set(MINION_INBOX.map((channel) => minionTopic(session.id, channel)));
 }
 
@@ -61,6 +73,11 @@ export function publishProblem(session: Session, packet: PublishFacts): string |
     return packet.topic === adminTopic(session.id, 'req') ? undefined : 'an admin client publishes only on its own request channel';
   }
   if (session.role === 'pending') return 'a pending minion may only wait for its key to be accepted';
+  if (session.role === 'call-pending') return 'the key of this minion is not accepted';
+  if (session.role === 'call') {
+    const own = [minionTopic(session.id, 'event'), callTopic(session.id, session.call ?? '', 'req')];
+    return own.includes(packet.topic) ? undefined : "a call session publishes only the minion's events and its own requests";
+  }
   const own = MINION_OUTBOX.map((channel) => minionTopic(session.id, channel));
   return own.includes(packet.topic) ? undefined : 'a minion publishes only on its own channels';
 }
@@ -77,6 +94,6 @@ export function connectProblem(clientId: string, username: string | undefined): 
   if (username === ADMIN_USERNAME) return isAdminClientId(clientId) ? undefined : 'admin client ids must start with $admin';
   const problem = idProblem(username);
   if (problem) return problem;
-  if (clientId !== username) return 'the client id must equal the minion id';
+  if (clientId !== username && parseCallClientId(clientId)?.id !== username) return 'the client id must be the minion id, or <minion id>/call/<session> for saltmq-call';
   return undefined;
 }

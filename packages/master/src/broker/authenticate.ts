@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Client } from 'aedes';
-import { credentialStatement, messageOf, normalizePublicPem, parseCredentials, verifyText, type Logger } from '@saltmq/common';
+import { credentialStatement, messageOf, normalizePublicPem, parseCallClientId, parseCredentials, verifyText, type Logger } from '@saltmq/common';
 import type { KeyGate } from '../pki/key-gate.js';
 import { ADMIN_USERNAME, connectProblem } from './access.js';
 import type { Authenticator } from './hooks.js';
@@ -22,7 +22,8 @@ export interface AuthenticatorDeps {
  * read. A minion presents a fresh statement signed with its private key, naming its id, a time, a
  * nonce, the master it pinned and its public key: possession of the key is proven, not claimed, and a
  * recorded proof cannot be replayed (nonce) or carried to another master (fingerprint). Then Salt's
- * key rules decide the role.
+ * key rules decide the role. A saltmq-call session (client id `<id>/call/<session>`) proves itself the
+ * same way and gets the call roles instead, so it never stands in for the minion's agent.
  */
 export function makeAuthenticator(deps: AuthenticatorDeps): Authenticator {
   const skew = deps.clockSkewMs ?? 300_000;
@@ -64,14 +65,16 @@ export function makeAuthenticator(deps: AuthenticatorDeps): Authenticator {
     }
     if (!rememberNonce(creds.nonce)) return { refuse: 4, reason: 'the credentials were already used' };
 
+    // connectProblem has checked that a client id other than the id itself is this id's call form
+    const call = client.id === id ? undefined : parseCallClientId(client.id)?.session;
     const outcome = await deps.gate.decide(id, pub);
     deps.fireAuth(outcome.event);
-    deps.log.info('minion key checked', { id, verdict: outcome.verdict, reason: outcome.reason });
+    deps.log.info('minion key checked', { id, verdict: outcome.verdict, reason: outcome.reason, ...(call ? { call } : {}) });
     switch (outcome.verdict) {
       case 'accepted':
-        return { session: { role: 'accepted', id, pub } };
+        return { session: call ? { role: 'call', id, pub, call } : { role: 'accepted', id, pub } };
       case 'pending':
-        return { session: { role: 'pending', id, pub } };
+        return { session: call ? { role: 'call-pending', id, pub, call } : { role: 'pending', id, pub } };
       case 'full':
         return { refuse: 3, reason: outcome.reason };
       default:

@@ -30,6 +30,8 @@ export class KeyManager {
   }
 
   async #affectConnection({ act, id }: KeyChange): Promise<void> {
+    // a saltmq-call session proved the key as it was: any change but an accept ends it
+    if (act !== 'accept') for (const client of this.presence.calls(id)) client.close();
     const entry = this.presence.entry(id);
     if (!entry) return;
     if (act === 'accept') {

@@ -30,8 +30,11 @@ export class RequestRouter {
     return this;
   }
 
-  /** Handles one request message from `id`; never throws (a bad request gets an error reply or is dropped). */
-  async handle(id: string, payload: Buffer): Promise<void> {
+  /**
+   * Handles one request message from `id`; never throws (a bad request gets an error reply or is
+   * dropped). A saltmq-call session has its own reply channel, given as `replyTo`.
+   */
+  async handle(id: string, payload: Buffer, replyTo = this.replyTopic(id)): Promise<void> {
     let request;
     try {
       request = parseRequest(payload);
@@ -53,7 +56,7 @@ export class RequestRouter {
         reply = { v: 1, type: 'response', rid: request.rid, ok: false, error: wire };
       }
     }
-    await this.bus.publish(this.replyTopic(id), encode(reply), 1).catch((error: Error) =>
+    await this.bus.publish(replyTo, encode(reply), 1).catch((error: Error) =>
       this.log.warn('reply not delivered', { to: id, error: error.message }),
     );
   }
