@@ -101,7 +101,7 @@ function startAgent(sim: Sim): void {
     // same methods as the real stores; see memory-stores.ts for why they are in memory here
     seen: sim.seen as unknown as SeenJids,
     outbox: sim.outbox as unknown as ReturnOutbox,
-    makeRegistry: (self) => new Registry(makeModules(self), grains),
+    makeRegistry: (self) => new Registry(makeModules(self.moduleHost()), grains),
   });
   sim.agent = agent;
   counts.started++;

@@ -3,7 +3,9 @@ import type { MinionConfig } from './config.js';
 import { MasterFingerError, MasterKeyChangedError, cachedPin, probeMaster, type MasterPin } from './master-pin.js';
 import { ConnectRefused, PinFailed, openLink } from './link.js';
 import { MasterSession } from './session.js';
-import { bindArgs, type CallContext, type ExecutionFunction, type Grains, type Registry } from './loader.js';
+import type { CallContext, ExecutionFunction, Grains, Registry } from './loader.js';
+import { makeContext, type ContextBase } from './context.js';
+import type { ModuleHost } from './modules/index.js';
 import { JobRunner } from './jobs/job-runner.js';
 import type { ReturnOutbox } from './jobs/outbox.js';
 import type { SeenJids } from './jobs/seen-jids.js';
@@ -61,23 +63,28 @@ export class MinionAgent {
 
   /** The context of a call: a job's top-level call, or a nested one through ctx.call. */
   context(job: JobBody | undefined, signal: AbortSignal, fromJob: boolean): CallContext {
-    const ctx: CallContext = {
+    const base: ContextBase = {
       id: this.id,
       grains: this.deps.grains,
       opts: this.deps.config as unknown as Record<string, unknown>,
-      log: this.deps.log.child(job ? { jid: job.jid } : {}),
-      jid: job?.jid,
-      fromJob,
-      signal,
-      retcode: undefined,
-      call: async (fun, args = [], kwargs = {}) => {
-        const impl = this.registry.get(fun);
-        return impl.run(this.context(job, signal, false), bindArgs(fun, impl, args, kwargs));
-      },
+      log: this.deps.log,
+      registry: () => this.registry,
       fireEvent: (tag, data) => this.fireEvent(tag, data),
       request: (method, params) => this.request(method, params),
     };
-    return ctx;
+    return makeContext(base, job?.jid, signal, fromJob);
+  }
+
+  /** What the execution modules need from the agent. */
+  moduleHost(): ModuleHost {
+    return {
+      config: this.deps.config,
+      log: this.deps.log,
+      registry: () => this.registry,
+      jobs: this.runner,
+      request: (method, params) => this.request(method, params),
+      refreshGrains: () => this.refreshGrains(),
+    };
   }
 
   /** saltutil.refresh_grains: recompute the grains in place and send them to the master's cache. */

@@ -7,6 +7,7 @@ import { resolveFqdn } from './grains/network.js';
 /** The minion's options, with Salt's names. */
 const logLevel = z.enum(LOG_LEVELS as [LogLevel, ...LogLevel[]]);
 const path = z.string().min(1, 'must be a non-empty path');
+const rootsMap = z.record(z.string(), z.array(path, 'must map each environment to a list of directories'));
 
 export const MINION_SCHEMA = z.object({
   /** The master's host name or address. @default 'salt' */
@@ -45,12 +46,20 @@ export const MINION_SCHEMA = z.object({
   /** Salt's option: the cmd.run shell. @default '/bin/sh' */
   shell: z.string().default('/bin/sh'),
   user: z.string().optional(),
+  /** Salt's file_client: 'local' makes saltmq-call masterless, serving file_roots and pillar_roots itself. @default 'remote' */
+  file_client: z.enum(['remote', 'local']).default('remote'),
+  /** salt:// for a masterless saltmq-call. @default {base: ['/srv/salt']} under root_dir */
+  file_roots: rootsMap.optional(),
+  /** pillar for a masterless saltmq-call. @default {base: ['/srv/pillar']} under root_dir */
+  pillar_roots: rootsMap.optional(),
 });
 
 export type MinionOptions = z.infer<typeof MINION_SCHEMA>;
 
-export interface MinionConfig extends Omit<MinionOptions, 'id'> {
+export interface MinionConfig extends Omit<MinionOptions, 'id' | 'file_roots' | 'pillar_roots'> {
   id: string;
+  file_roots: Record<string, string[]>;
+  pillar_roots: Record<string, string[]>;
   config_dir: string;
 }
 
@@ -69,6 +78,9 @@ export function resolveMinionConfig(options: MinionOptions, configDir: string): 
     pki_dir: underRoot(root, options.pki_dir),
     cachedir: underRoot(root, options.cachedir),
     log_file: underRoot(root, options.log_file),
+    // as on the master: only the defaults move under root_dir, configured roots are taken as written
+    file_roots: options.file_roots ?? { base: [underRoot(root, '/srv/salt')] },
+    pillar_roots: options.pillar_roots ?? { base: [underRoot(root, '/srv/pillar')] },
     config_dir: configDir,
   });
 }

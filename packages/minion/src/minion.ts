@@ -30,7 +30,7 @@ export async function startMinion(config: Readonly<MinionConfig>, log: Logger): 
     grains,
     seen,
     outbox,
-    makeRegistry: (self) => new Registry(makeModules(self), grains),
+    makeRegistry: (self) => new Registry(makeModules(self.moduleHost()), grains),
   });
   const done = agent.run();
   return { agent, done, stop: () => agent.stop() };

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { encode, messageOf, minionTopic, parseKeyNotice, parseResponse, type KeyNotice, type Logger, type ReturnMessage } from '@saltmq/common';
+import { PendingRequests } from './requests.js';
 
 /** How a session with the master ended. */
 export type SessionEnd = { kind: 'closed'; wasAccepted: boolean } | { kind: 'pending-timeout' } | { kind: 'refused'; notice: KeyNotice };
@@ -16,7 +16,7 @@ export interface SessionHandlers {
  * events and requests out. Requests carry a correlation id in the payload and time out on their own.
  */
 export class MasterSession {
-  readonly #waiting = new Map<string, { resolve(value: unknown): void; reject(error: Error): void; timer: NodeJS.Timeout }>();
+  readonly #requests = new PendingRequests();
   #accepted = false;
 
   constructor(
@@ -36,11 +36,7 @@ export class MasterSession {
       let pendingTimer: NodeJS.Timeout | undefined;
       const finish = (end: SessionEnd) => {
         clearTimeout(pendingTimer);
-        for (const [, waiter] of this.#waiting) {
-          clearTimeout(waiter.timer);
-          waiter.reject(new Error('the connection to the master closed'));
-        }
-        this.#waiting.clear();
+        this.#requests.failAll(new Error('the connection to the master closed'));
         client.removeAllListeners('message');
         resolve(end);
       };
@@ -93,12 +89,7 @@ export class MasterSession {
       return;
     }
     if (message.type === 'ret_ack') return handlers.onRetAck(message.jids);
-    const waiter = this.#waiting.get(message.rid);
-    if (!waiter) return;
-    this.#waiting.delete(message.rid);
-    clearTimeout(waiter.timer);
-    if (message.ok) waiter.resolve(message.result);
-    else waiter.reject(Object.assign(new Error(message.error.message), { code: message.error.code }));
+    this.#requests.settle(message);
   }
 
   /** Hands a message to the socket (QoS 1); rejects at once when there is no connection. */
@@ -114,18 +105,6 @@ export class MasterSession {
 
   /** Asks the master; the answer comes on the resp channel. */
   request(method: string, params: Record<string, unknown>, timeoutMs = 60_000): Promise<unknown> {
-    const rid = randomBytes(9).toString('base64url');
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#waiting.delete(rid);
-        reject(new Error(`the master did not answer '${method}' within ${timeoutMs / 1000} s`));
-      }, timeoutMs);
-      this.#waiting.set(rid, { resolve, reject, timer });
-      this.publish('req', { v: 1, rid, method, params }).catch((error: Error) => {
-        clearTimeout(timer);
-        this.#waiting.delete(rid);
-        reject(error);
-      });
-    });
+    return this.#requests.ask(method, params, timeoutMs, (message) => this.publish('req', message));
   }
 }

@@ -1,5 +1,7 @@
-import type { MinionAgent } from '../agent.js';
-import type { ExecutionFunction, Module } from '../loader.js';
+import type { Logger } from '@saltmq/common';
+import type { MinionConfig } from '../config.js';
+import type { JobRunner } from '../jobs/job-runner.js';
+import type { ExecutionFunction, Module, Registry } from '../loader.js';
 import { cmd } from './cmd.js';
 import { event } from './event.js';
 import { grains } from './grains.js';
@@ -11,22 +13,34 @@ import { makeCpModule } from './cp.js';
 import { pillar } from './pillar.js';
 import { makeStateModule } from './state.js';
 
+/** What the modules need from the process that loads them: the agent, or saltmq-call. */
+export interface ModuleHost {
+  config: Readonly<MinionConfig>;
+  log: Logger;
+  registry(): Registry<ExecutionFunction>;
+  /** the jobs running in this process (saltutil.running, kill_job) */
+  jobs: Pick<JobRunner, 'running' | 'kill'>;
+  /** asks the master, or, masterless, the local file server and pillar */
+  request(method: string, params: Record<string, unknown>): Promise<unknown>;
+  refreshGrains(): Promise<void>;
+}
+
 /**
  * Every execution module the minion loads, listed out (no directory scanning): the list is what a
- * minion can do. Modules that need the agent (jobs, the registry itself) are built here.
+ * minion can do. Modules that need their host (jobs, the registry itself) are built here.
  */
-export function makeModules(agent: MinionAgent): Module<ExecutionFunction>[] {
-  const { config, log } = agent.deps;
-  const files = new FileClient({ request: (method, params) => agent.request(method, params), cachedir: config.cachedir, log: log.child({ component: 'fileclient' }) });
+export function makeModules(host: ModuleHost): Module<ExecutionFunction>[] {
+  const { config, log } = host;
+  const files = new FileClient({ request: (method, params) => host.request(method, params), cachedir: config.cachedir, log: log.child({ component: 'fileclient' }) });
   return [
     makeCpModule(() => files),
     pillar,
-    makeStateModule({ registry: () => agent.registry, fileClient: () => files, cachedir: config.cachedir }),
+    makeStateModule({ registry: () => host.registry(), fileClient: () => files, cachedir: config.cachedir }),
     test,
     cmd,
     grains,
     event,
-    makeSysModule(() => agent.registry),
-    makeSaltutilModule({ runner: agent.runner, refreshGrains: () => agent.refreshGrains() }),
+    makeSysModule(() => host.registry()),
+    makeSaltutilModule({ runner: host.jobs, refreshGrains: () => host.refreshGrains() }),
   ];
 }

@@ -3,12 +3,12 @@ import { fn, type ExecutionFunction, type Module } from '../loader.js';
 import type { JobRunner } from '../jobs/job-runner.js';
 
 export interface SaltutilDeps {
-  runner: JobRunner;
+  runner: Pick<JobRunner, 'running' | 'kill'>;
   /** recomputes grains and reports them to the master */
   refreshGrains(): Promise<void>;
 }
 
-const describe = (runner: JobRunner, jid: string) => {
+const describe = (runner: SaltutilDeps['runner'], jid: string) => {
   const entry = runner.running.get(jid);
   if (!entry) return undefined;
   const { job } = entry;
