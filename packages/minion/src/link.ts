@@ -21,6 +21,8 @@ export interface LinkOptions {
   pin: MasterPin;
   /** seconds between keepalives */
   keepalive: number;
+  /** the MQTT client id. @default the minion id (saltmq-call connects as `<id>/call/<session>`) */
+  clientId?: string;
 }
 
 /**
@@ -38,7 +40,7 @@ export function openLink(options: LinkOptions): Promise<MqttClient> {
     host: options.host,
     port: options.port,
     protocolVersion: 4,
-    clientId: options.id,
+    clientId: options.clientId ?? options.id,
     username: options.id,
     password,
     clean: true,

@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+import { BadIdError, ConfigError, createLogger, displayText, idProblem, parseCliArgs, SILENT_LOGGER } from '@saltmq/common';
+import { CallSession } from '../call/call-session.js';
+import { Caller, NO_EVENTS } from '../call/caller.js';
+import { connectFailure } from '../call/failures.js';
+import { localRequests } from '../call/local-channel.js';
+import { CALL_USAGE, CallUsageError, parseCallArgs, type CallOptions } from '../call/options.js';
+import { loadMinionConfig } from '../config.js';
+import { loadOrCreateMinionKeys } from '../keys.js';
+
+const PROGRAM = 'saltmq-call';
+
+async function main(): Promise<number> {
+  let options: CallOptions | 'help';
+  try {
+    options = parseCallArgs(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${CALL_USAGE}\n\n${PROGRAM}: error: ${(error as Error).message}\n`);
+    return error instanceof CallUsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
+  }
+  if (options === 'help') {
+    process.stdout.write(CALL_USAGE + '\n');
+    return 0;
+  }
+  let config;
+  try {
+    config = await loadMinionConfig(options.configDir, SILENT_LOGGER);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${PROGRAM}: invalid configuration: ${error.message}\n`);
+    return 2;
+  }
+  const badId = idProblem(config.id);
+  if (badId) {
+    process.stderr.write(`${PROGRAM}: ${new BadIdError(config.id, badId).message}\n`);
+    return 2;
+  }
+  const log = createLogger({ name: PROGRAM, level: options.logLevel ?? config.log_level });
+  const caller = await Caller.create(config, log);
+  if (!caller.registry.has(options.fun)) {
+    // Salt's salt-call prints this on stderr, not as a return
+    process.stderr.write(`'${options.fun}' is not available.\n`);
+    return 1;
+  }
+
+  let session: CallSession | undefined;
+  if (options.local || config.file_client === 'local') {
+    caller.attach({ request: localRequests(config, caller.grains, log), fireEvent: NO_EVENTS });
+  } else {
+    try {
+      session = await CallSession.open(config, await loadOrCreateMinionKeys(config.pki_dir, config.keysize, log), log);
+    } catch (error) {
+      const failure = connectFailure(error, config);
+      process.stderr.write(`ERROR: ${failure.message}\n`);
+      return failure.code;
+    }
+    caller.attach(session);
+  }
+
+  const abort = new AbortController();
+  const stop = () => abort.abort(new Error('saltmq-call was interrupted'));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    const outcome = await caller.run(options.fun, parseCliArgs(options.args), abort.signal);
+    // --out=highstate is not forced onto functions that are not states, as in Salt
+    const name = options.out === 'highstate' && outcome.out !== 'highstate' ? (outcome.out ?? 'nested') : (options.out ?? outcome.out ?? 'nested');
+    const opts = { color: options.color, retcode: outcome.retcode, ...(options.outIndent !== undefined ? { indent: options.outIndent } : {}) };
+    process.stdout.write(displayText(name, { local: outcome.return }, opts));
+    if (options.retcodePassthrough) return outcome.retcode;
+    return outcome.retcode === 0 ? 0 : 1;
+  } finally {
+    await session?.close();
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+    // let stdout drain before exiting; the connection is closed by then
+    setImmediate(() => process.exit(code));
+  },
+  (error: unknown) => {
+    process.stderr.write(`${PROGRAM}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
