@@ -27,11 +27,12 @@ FROM node:20-slim
 LABEL org.opencontainers.image.title="saltmq" \
       org.opencontainers.image.description="SaltStack's master/minion/reactor over MQTT"
 COPY --from=build /out/saltmq-master.mjs /out/saltmq-minion.mjs /out/saltmq-licenses.txt /usr/local/lib/saltmq/
-# the master bundle runs saltmq, saltmq-key and saltmq-run when called by those names
+# the master bundle runs saltmq, saltmq-key and saltmq-run when called by those names, the minion's saltmq-call
 RUN for tool in saltmq-master saltmq saltmq-key saltmq-run; do \
       ln -s ../lib/saltmq/saltmq-master.mjs "/usr/local/bin/$tool"; \
     done \
  && ln -s ../lib/saltmq/saltmq-minion.mjs /usr/local/bin/saltmq-minion \
+ && ln -s ../lib/saltmq/saltmq-minion.mjs /usr/local/bin/saltmq-call \
  && mkdir -p /etc/saltmq/pki /var/cache/saltmq /var/log/saltmq /srv/salt /srv/reactor \
  && chown -R node:node /etc/saltmq /var/cache/saltmq /var/log/saltmq
 USER node

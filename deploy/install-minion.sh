@@ -64,6 +64,7 @@ find_artifact saltmq-minion.mjs
 find_node
 install_file "$ARTIFACT" "$DESTDIR$PREFIX/lib/saltmq/saltmq-minion.mjs" 755
 link_bin saltmq-minion saltmq-minion.mjs
+link_bin saltmq-call saltmq-minion.mjs
 
 if config_wanted minion; then
   [ -n "$MASTER" ] || usage_error "--master is required: which master should this minion join?"

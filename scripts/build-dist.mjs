@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Bundles the programs into single files that need only Node.js 20 on the target machine:
-//   dist/saltmq-minion.mjs   the minion agent
+//   dist/saltmq-minion.mjs   the minion agent, and saltmq-call when called by that name (busybox-style)
 //   dist/saltmq-master.mjs   the master and its CLIs, busybox-style: it runs saltmq, saltmq-key or
 //                            saltmq-run when called by that name (a symlink) or with that name first
 // and copies the install scripts and systemd units beside them, so dist/ is the whole release:
@@ -23,17 +23,23 @@ const { version } = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'
 // The master's tools by the name a user types; the first is what the file runs by default.
 const MASTER_TOOLS = { 'saltmq-master': cli('master', 'master'), saltmq: cli('master', 'salt'), 'saltmq-key': cli('master', 'key'), 'saltmq-run': cli('master', 'run') };
 
-const masterEntry = `
+// The minion's: the agent, and saltmq-call on the same host.
+const MINION_TOOLS = { 'saltmq-minion': cli('minion', 'minion'), 'saltmq-call': cli('minion', 'call') };
+
+const toolsEntry = (tools) => {
+  const first = Object.keys(tools)[0];
+  return `
 import { basename } from 'node:path';
-const tools = {${Object.entries(MASTER_TOOLS).map(([name, file]) => `\n  ${JSON.stringify(name)}: () => import(${JSON.stringify(file)}),`).join('')}
+const tools = {${Object.entries(tools).map(([name, file]) => `\n  ${JSON.stringify(name)}: () => import(${JSON.stringify(file)}),`).join('')}
 };
 let name = basename(process.argv[1] ?? '').replace(/\\.m?js$/, '');
-// 'saltmq-master.mjs saltmq-key -L': the tool named first, as busybox does (the master takes no operands)
-if (!(name in tools) || (name === 'saltmq-master' && process.argv[2] in tools)) {
-  name = process.argv[2] in tools ? process.argv.splice(2, 1)[0] : 'saltmq-master';
+// 'saltmq-master.mjs saltmq-key -L': the tool named first, as busybox does (the daemons take no operands)
+if (!(name in tools) || (name === ${JSON.stringify(first)} && process.argv[2] in tools)) {
+  name = process.argv[2] in tools ? process.argv.splice(2, 1)[0] : ${JSON.stringify(first)};
 }
 await tools[name]();
 `;
+};
 
 async function bundle(name, contents) {
   const outfile = join(OUT, `${name}.mjs`);
@@ -74,11 +80,11 @@ async function licenses(metafiles) {
   return parts.join(`\n${'-'.repeat(72)}\n\n`);
 }
 
-for (const file of [...Object.values(MASTER_TOOLS), cli('minion', 'minion')]) {
+for (const file of [...Object.values(MASTER_TOOLS), ...Object.values(MINION_TOOLS)]) {
   if (!existsSync(file)) throw new Error(`${file} is missing: run 'npm run build' first`);
 }
 await mkdir(join(OUT, 'systemd'), { recursive: true });
-const metas = [await bundle('saltmq-master', masterEntry), await bundle('saltmq-minion', `import ${JSON.stringify(cli('minion', 'minion'))};\n`)];
+const metas = [await bundle('saltmq-master', toolsEntry(MASTER_TOOLS)), await bundle('saltmq-minion', toolsEntry(MINION_TOOLS))];
 await writeFile(join(OUT, 'saltmq-licenses.txt'), await licenses(metas));
 for (const script of ['install-common.sh', 'install-master.sh', 'install-minion.sh']) {
   await copyFile(join(ROOT, 'deploy', script), join(OUT, script));
