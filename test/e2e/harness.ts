@@ -16,6 +16,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = {
   master: join(ROOT, 'packages/master/dist/cli/master.js'),
   minion: join(ROOT, 'packages/minion/dist/cli/minion.js'),
+  call: join(ROOT, 'packages/minion/dist/cli/call.js'),
   salt: join(ROOT, 'packages/master/dist/cli/salt.js'),
   key: join(ROOT, 'packages/master/dist/cli/key.js'),
   run: join(ROOT, 'packages/master/dist/cli/run.js'),
@@ -178,6 +179,19 @@ export async function cli(master: MasterHandle, bin: keyof typeof BIN, args: str
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   if (input !== undefined) child.stdin.end(input);
   else child.stdin.end();
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const [code] = (await once(child, 'exit')) as [number | null];
+  clearTimeout(timer);
+  return { code, stdout, stderr };
+}
+
+/** Runs saltmq-call with a minion's config directory (on the minion's host, as a user would). */
+export async function callCli(configDir: string, args: string[], timeoutMs = 60_000): Promise<CliResult> {
+  const child = spawn(process.execPath, [BIN.call, '-c', configDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   const [code] = (await once(child, 'exit')) as [number | null];
   clearTimeout(timer);

@@ -58,8 +58,9 @@ export class CallSession {
       await client.subscribeAsync(callTopic(config.id, session, 'resp'), { qos: 1 });
     } catch (error) {
       client.end(true);
-      // mqtt.js rejects a refused SUBACK (0x80) with that code
-      if ((error as { code?: unknown }).code === 0x80) throw new KeyPendingError(config.id);
+      // mqtt.js rejects a refused SUBACK and carries the packet: 0x80 is the broker's refusal
+      const granted = (error as { packet?: { granted?: unknown[] } }).packet?.granted;
+      if (granted?.[0] === 0x80) throw new KeyPendingError(config.id);
       throw new Error(`the master closed the connection: ${messageOf(error)}`, { cause: error });
     }
     return new CallSession(client, config.id, session);
