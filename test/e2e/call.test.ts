@@ -157,7 +157,7 @@ test("Salt's messages: an unknown function, a master that is not there, a key no
   const { configDir } = await minionConfig(t, { id: 'new1', master: '127.0.0.1', master_port: master.port });
 
   const unknown = await callCli(configDir, ['foo.bar']);
-  assert.equal(unknown.code, 1);
+  assert.equal(unknown.code, 255, 'salt-call exits with sys.exit(-1)');
   assert.equal(unknown.stderr, "'foo.bar' is not available.\n");
   assert.equal(unknown.stdout, '');
 

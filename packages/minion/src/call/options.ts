@@ -23,7 +23,7 @@ Examples:
   saltmq-call --local state.apply
   saltmq-call event.send myco/build/done '{"rev": "abc"}'
 
-Exit codes: 0 success, 1 the function failed (or is not available), 2 usage, configuration, master
+Exit codes: 0 success, 1 the function failed, 255 it is not available (as salt-call), 2 usage, configuration, master
 unreachable or key not accepted, 42 master fingerprint mismatch, 77 key rejected; with
 --retcode-passthrough the function's retcode.`;
 

@@ -38,9 +38,9 @@ async function main(): Promise<number> {
   const log = createLogger({ name: PROGRAM, level: options.logLevel ?? config.log_level });
   const caller = await Caller.create(config, log);
   if (!caller.registry.has(options.fun)) {
-    // Salt's salt-call prints this on stderr, not as a return
+    // Salt's salt-call prints this on stderr, not as a return, and exits with sys.exit(-1), i.e. 255
     process.stderr.write(`'${options.fun}' is not available.\n`);
-    return 1;
+    return 255;
   }
 
   let session: CallSession | undefined;
