@@ -21,6 +21,7 @@ import { runOffline } from './phases/offline.js';
 import { runOnboard } from './phases/onboard.js';
 import { runPing } from './phases/ping.js';
 import { runReactor } from './phases/reactor.js';
+import { runRender } from './phases/render.js';
 import { ROOT } from './saltmq/master.js';
 
 const NOTES = [
@@ -53,6 +54,7 @@ async function runPhases(ctx: PhaseContext, figures: Record<string, Figure>, fai
   }
   if (o.phases.includes('bus')) steps.push([`event bus (${o.minions} minions)`, () => runBus(ctx, o.minions, o.busEvents)]);
   if (o.phases.includes('reactor')) steps.push([`reactor (${o.reactorRules} rules, ${o.reactorSeconds} s)`, () => runReactor(ctx)]);
+  if (o.phases.includes('render')) steps.push(['reactor file render, guarded against injection', () => runRender(ctx)]);
   if (o.phases.includes('onboard')) steps.push([`onboarding (${o.minions} new minions)`, () => runOnboard(ctx, o.minions)]);
   if (o.phases.includes('offline')) steps.push([`offline jobs (${o.minions} minions)`, () => runOffline(ctx, o.minions)]);
   for (const [name, step] of steps) {

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import yaml from 'js-yaml';
 
-export const PHASES = ['idle', 'ping', 'ping-big', 'memory', 'bus', 'reactor', 'onboard', 'offline'] as const;
+export const PHASES = ['idle', 'ping', 'ping-big', 'memory', 'bus', 'reactor', 'render', 'onboard', 'offline'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export interface BenchOptions {

@@ -30,9 +30,22 @@ const SCALAR_PARSE_LIMIT = 1024;
 /** Most nodes a rendered document may expand to when its aliases are followed (an alias bomb stops here). */
 export const EXPANDED_NODE_LIMIT = 1_000_000;
 
+// The token's nonce is random (event data cannot predict it) and changes every NONCE_USES renders, so
+// the random source is not paid for on every render; each render's values are its own either way.
+const NONCE_USES = 4096;
+let nonce = randomBytes(8).toString('hex');
+let nonceUses = 0;
+function nextNonce(): string {
+  if (++nonceUses >= NONCE_USES) {
+    nonce = randomBytes(8).toString('hex');
+    nonceUses = 0;
+  }
+  return nonce;
+}
+
 /** One render pass's placeholders and the filter outputs it trusts as structure. */
 export class OutputGuard {
-  readonly nonce = randomBytes(8).toString('hex');
+  readonly nonce = nextNonce();
   readonly values: unknown[] = [];
   readonly trusted = new Set<string>();
 
@@ -108,10 +121,16 @@ export function guardText(value: unknown, text: string): string {
   return active.placeholder(value);
 }
 
+/** Text that YAML reads as more than one plain scalar, or not plainly: kept as a string without parsing. */
+const STRUCTURAL = /[\r\n]|: |:$| #|^[-?:,[\]{}#&*!|>'"%@`](?:\s|$)|^[[{&*!|>'"%@`]|^\s|\s$/;
+/** Words and spaces only: always a plain string in YAML, no parse needed. */
+const PLAIN_WORDS = /^[A-Za-z_/][\w./+=@ -]*$/;
+
 /** Salt's reading of `text` when it stands alone as a plain scalar, or the text itself if it is more. */
 function oneScalar(text: string): unknown {
   if (text === '') return null;
-  if (text.length > SCALAR_PARSE_LIMIT || /[\r\n]/.test(text) || text !== text.trim()) return text;
+  if (text.length > SCALAR_PARSE_LIMIT || STRUCTURAL.test(text)) return text;
+  if (PLAIN_WORDS.test(text) && !/^(?:y|n|yes|no|on|off|true|false|null)$/i.test(text)) return text;
   try {
     const parsed: unknown = yaml.load(text, { schema: SALT_YAML_SCHEMA });
     const scalar = parsed === null || ['string', 'number', 'boolean'].includes(typeof parsed);
@@ -135,7 +154,7 @@ export class Placeholder {
 
 export const PLACEHOLDER_TYPE = new yaml.Type('tag:saltmq,2026:placeholder', {
   kind: 'scalar',
-  resolve: (text: string | null) => text !== null && WHOLE_PLACEHOLDER.test(text),
+  resolve: (text: string | null) => text !== null && text.startsWith('SALTMQ') && WHOLE_PLACEHOLDER.test(text),
   construct: (text: string) => new Placeholder(text),
   instanceOf: Placeholder,
 });
@@ -145,9 +164,11 @@ const GUARDED_SCHEMA = SALT_YAML_SCHEMA.extend({ implicit: [PLACEHOLDER_TYPE] })
 /** Parses guarded text and puts the printed values back; an alias bomb is refused, not expanded. */
 export function parseGuardedYaml(text: string, file: string, guard: OutputGuard): unknown {
   const parsed = parseYaml(text, file, { schema: GUARDED_SCHEMA, display: (t) => guard.replaceIn(t) });
-  if (expandedSize(parsed) > EXPANDED_NODE_LIMIT) {
+  // Only aliases (`*name`) can make the data bigger than the text.
+  if (text.includes('*') && expandedSize(parsed) > EXPANDED_NODE_LIMIT) {
     throw new TemplateError(file, 'yaml', `the rendered YAML expands to more than ${EXPANDED_NODE_LIMIT} nodes through its anchors and aliases`);
   }
+  if (guard.values.length === 0) return parsed;
   try {
     return resolvePlaceholders(parsed, guard);
   } catch (error) {
@@ -156,30 +177,32 @@ export function parseGuardedYaml(text: string, file: string, guard: OutputGuard)
 }
 
 /**
- * Puts the values back into parsed data. Shared subtrees (YAML aliases) are resolved once; a key that
- * two placeholders turn into the same text is an error, as a duplicate key is in the text.
+ * Puts the values back into freshly parsed data, in place (the parser's output is ours). Shared
+ * subtrees (YAML aliases) are visited once; a mapping whose keys hold placeholders is rebuilt in the
+ * same key order, and two keys that become the same text are an error, as a duplicate key is.
  */
 export function resolvePlaceholders(data: unknown, guard: OutputGuard): unknown {
-  const done = new Map<object, unknown>();
+  const seen = new Set<object>();
   const walk = (node: unknown): unknown => {
     if (node instanceof Placeholder) return guard.wholeValue(node.token);
     if (typeof node === 'string') return guard.replaceIn(node);
-    if (node === null || typeof node !== 'object') return node;
-    const seen = done.get(node);
-    if (seen !== undefined) return seen;
+    if (node === null || typeof node !== 'object' || seen.has(node)) return node;
+    seen.add(node);
     if (Array.isArray(node)) {
-      const out: unknown[] = [];
-      done.set(node, out);
-      for (const item of node) out.push(walk(item));
-      return out;
+      for (let i = 0; i < node.length; i++) node[i] = walk(node[i]);
+      return node;
     }
     if (!isPlainDict(node)) return node;
+    const keys = Object.keys(node);
+    if (!keys.some((key) => key.includes('SALTMQ'))) {
+      for (const key of keys) node[key] = walk(node[key]);
+      return node;
+    }
     const out: Record<string, unknown> = {};
-    done.set(node, out);
-    for (const [rawKey, value] of Object.entries(node)) {
+    for (const rawKey of keys) {
       const key = guard.replaceIn(rawKey);
       if (key !== rawKey && Object.hasOwn(out, key)) throw new Error(`duplicate key '${key}' after the printed values were put back`);
-      out[key] = walk(value);
+      out[key] = walk(node[rawKey]);
     }
     return out;
   };
