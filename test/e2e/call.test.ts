@@ -177,3 +177,24 @@ test("Salt's messages: an unknown function, a master that is not there, a key no
   assert.match(away.stderr, /Cannot reach the master at 127\.0\.0\.1:\d+/);
   assert.match(away.stderr, /use --local/);
 });
+
+test('deleting the key ends a running call session: what it asks the master after that is refused', { timeout: 90_000 }, async (t) => {
+  const master = await startMaster(t, { auto_accept: true });
+  const out = join(master.dir, 'fetched');
+  await mkdir(join(master.dir, 'srv/salt'), { recursive: true });
+  await writeFile(join(master.dir, 'srv/salt/hello.txt'), 'hello\n');
+  await writeFile(
+    join(master.dir, 'srv/salt/slow.sls'),
+    `wait:\n  cmd.run:\n    - name: touch ${out}.started && sleep 3\nfetch:\n  file.managed:\n    - name: ${out}\n    - source: salt://hello.txt\n    - require:\n      - cmd: wait\n`,
+  );
+  const minion = await startMinion(t, master, 'web1');
+  await minionReady(minion);
+  const running = callCli(minion.configDir, ['state.sls', 'slow']);
+  // the call has its states from the master and is inside `sleep 3`
+  await eventually(() => readFile(`${out}.started`).then(() => true, () => false), 30_000, 'the call is running its states');
+  assert.equal((await cli(master, 'key', ['-d', 'web1', '-y'])).code, 0);
+  const result = await running;
+  assert.equal(result.code, 1, result.stdout + result.stderr);
+  assert.match(result.stdout, /ID: fetch\n {4}Function: file\.managed\n {8}Name: .*\n {6}Result: False/);
+  await assert.rejects(readFile(out), 'the file never came from the master once the key was gone');
+});
