@@ -158,6 +158,8 @@ The lab keeps running. In another terminal, from ${rel(process.cwd()) === '.' ? 
   npx saltmq-key ${c} -a web-1 -y                 # accept web-1 by hand
   npx saltmq ${c} web-1 state.sls test             # ...and provision it (the reactor only does Min*)
   npx saltmq ${c} -L Minion-1,web-1 cmd.run 'cat ${rel(join(LAB, 'minions'))}/*/tmp/cpis'
+  npx saltmq-call -c ${rel(join(LAB, 'minions', 'Minion-1', 'etc'))} test.ping     # salt-call on Minion-1, next to its agent
+  npx saltmq-call -c ${rel(join(LAB, 'minions', 'Minion-1', 'etc'))} event.send lab/hello '{"from": "a script"}'
 
 Press Ctrl-C to stop the lab (every process it started stops with it).`);
   if (!MINIONS.filter(wantsAccept).every((id) => doneAt.has(id))) {
