@@ -15,6 +15,8 @@ puts events on the master's bus under the minion's id. It works next to a runnin
       --out-indent N       indent for json/yaml (negative: one line)
       --no-color / --force-color
       --retcode-passthrough  exit with the function's own retcode (a failed state: 2)
+      --grains             print this minion's grains (grains.items)
+  -d, --doc                print the documentation of the named functions or modules (sys.doc)
   -l, --log-level LEVEL    one of ${LOG_LEVELS.join(', ')} (logs go to stderr)
   -h, --help               show this help
 
@@ -23,9 +25,9 @@ Examples:
   saltmq-call --local state.apply
   saltmq-call event.send myco/build/done '{"rev": "abc"}'
 
-Exit codes: 0 success, 1 the function failed, 255 it is not available (as salt-call), 2 usage, configuration, master
-unreachable or key not accepted, 42 master fingerprint mismatch, 77 key rejected; with
---retcode-passthrough the function's retcode.`;
+Exit codes: 0 success, 1 the function failed, 255 it is not available (as salt-call), 2 usage,
+configuration, master unreachable or key not accepted, 42 master fingerprint mismatch, 77 key
+rejected; with --retcode-passthrough the function's retcode.`;
 
 export interface CallOptions {
   configDir: string;
@@ -55,14 +57,16 @@ export function parseCallArgs(argv: string[]): CallOptions | 'help' {
       'no-color': { type: 'boolean' },
       'force-color': { type: 'boolean' },
       'retcode-passthrough': { type: 'boolean' },
+      grains: { type: 'boolean' },
+      doc: { type: 'boolean', short: 'd' },
       'log-level': { type: 'string', short: 'l' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) return 'help';
-  const [fun, ...args] = positionals;
-  // Salt's salt-call: "Requires function, --grains or --doc"
-  if (fun === undefined) throw new CallUsageError('Requires function');
+  // salt-call's --grains and --doc are shorthands for grains.items and sys.doc
+  const [fun, ...args] = values.grains ? ['grains.items'] : values.doc ? ['sys.doc', ...positionals] : positionals;
+  if (fun === undefined) throw new CallUsageError('Requires function, --grains or --doc');
   const out = values.out ?? values.output;
   if (out !== undefined && !isOutputterName(out)) throw new CallUsageError(`unknown outputter '${out}'`);
   const indent = values['out-indent'];
