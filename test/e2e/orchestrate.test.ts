@@ -45,6 +45,10 @@ test('state.orchestrate runs salt.state, salt.function and salt.runner steps wit
       '    - arg:',
       "      - 'exit 3'",
       '    - allow_fail: 2',
+      'ghost_step:',
+      '  salt.function:',
+      '    - name: test.ping',
+      '    - tgt: gone1',
       'after_fail:',
       '  salt.runner:',
       '    - name: event.send',
@@ -55,8 +59,9 @@ test('state.orchestrate runs salt.state, salt.function and salt.runner steps wit
     ].join('\n'),
   );
   await writeFile(join(master.dir, 'srv/salt/orch/react.sls'), `from_event:\n  salt.function:\n    - name: cmd.run\n    - tgt: web1\n    - arg:\n      - echo {{ pillar['event_data']['id'] }} >> ${out}/reacted\n`);
-  const minions = await Promise.all([startMinion(t, master, 'web1'), startMinion(t, master, 'web2')]);
+  const minions = await Promise.all([startMinion(t, master, 'web1'), startMinion(t, master, 'web2'), startMinion(t, master, 'gone1')]);
   await Promise.all(minions.map((m) => minionReady(m)));
+  await minions[2]!.proc.stop(); // accepted, then gone: a step that targets it must say so
 
   const dry = await cli(master, 'run', ['state.orchestrate', 'orch.deploy', 'pillar={"msg": "deployed"}', 'test=True']);
   assert.equal(dry.code, 0, dry.stdout + dry.stderr);
@@ -72,9 +77,11 @@ test('state.orchestrate runs salt.state, salt.function and salt.runner steps wit
   assert.match(run.stdout, /ID: install_web\n {4}Function: salt\.state\n {6}Result: True\n {5}Comment: States ran successfully\. Updating web1, web2\./);
   assert.match(run.stdout, /ID: fail_step\n {4}Function: salt\.function\n {8}Name: cmd\.run\n {6}Result: False\n {5}Comment: Running function cmd\.run failed on minions: web1/);
   assert.match(run.stdout, /ID: after_fail\n {4}Function: salt\.runner\n {8}Name: event\.send\n {6}Result: False\n {5}Comment: One or more requisite failed: orch\.deploy\.fail_step/);
-  assert.match(run.stdout, /ID: tolerated_step\n {4}Function: salt\.function\n {8}Name: cmd\.run\n {6}Result: True\n {5}Comment: Function ran successfully\. Function cmd\.run ran on web1, web2\. Failures allowed on: web1, web2\./);
+  assert.match(run.stdout, /ID: fail_step\n(?:.*\n){4} {14}Failures:\n {18}web1:\n {22}returned nothing, retcode 3\n/);
+  assert.match(run.stdout, /ID: tolerated_step\n {4}Function: salt\.function\n {8}Name: cmd\.run\n {6}Result: True\n {5}Comment: Function ran successfully\.\n {14}Failures:\n {18}web1:\n {22}returned nothing, retcode 3\n {18}web2:\n/);
   assert.match(run.stdout, /ID: allowed_step\n {4}Function: salt\.function\n {8}Name: cmd\.run\n {6}Result: True\n/);
-  assert.match(run.stdout, /Succeeded: 4 \(changed=\d\)\nFailed: {4}2\n/);
+  assert.match(run.stdout, /ID: ghost_step\n {4}Function: salt\.function\n {8}Name: test\.ping\n {6}Result: False\n {5}Comment: Running function test\.ping failed on minions: gone1\n {14}Failures:\n {18}gone1:\n {22}Minion did not respond\n/);
+  assert.match(run.stdout, /Succeeded: 4 \(changed=\d\)\nFailed: {4}3\n/);
 
   const reactor = join(master.dir, 'srv/reactor.sls');
   await writeFile(reactor, 'orch:\n  runner.state.orchestrate:\n    - args:\n      - mods: orch.react\n      - pillar:\n          event_data: {{ data|json }}\n');

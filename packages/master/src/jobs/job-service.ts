@@ -206,6 +206,14 @@ export class JobService {
    * connected: what master-side callers such as jobs.active need.
    */
   async runAndWait(request: PublishRequest, timeoutMs: number): Promise<Map<string, { return: unknown; retcode: number }>> {
+    return (await this.runAndCollect(request, timeoutMs)).returns;
+  }
+
+  /**
+   * Publishes a job and waits until every connected target returned or the timeout passed. `targeted`
+   * is every minion the job was for, connected or not, so a caller can name those that did not respond.
+   */
+  async runAndCollect(request: PublishRequest, timeoutMs: number): Promise<{ returns: Map<string, { return: unknown; retcode: number }>; targeted: string[] }> {
     const jid = this.prepJid();
     const prefix = tags.jobReturn(jid, '');
     const returns = new Map<string, { return: unknown; retcode: number }>();
@@ -220,11 +228,11 @@ export class JobService {
     try {
       const result = await this.publish({ ...request, jid, job_ttl: Math.ceil(timeoutMs / 1000) });
       expected = result.minions.filter((id) => this.deps.presence.isConnected(id));
-      if (expected.every((id) => returns.has(id))) return returns;
+      if (expected.every((id) => returns.has(id))) return { returns, targeted: result.minions };
       const timer = setTimeout(done, timeoutMs);
       await finished;
       clearTimeout(timer);
-      return returns;
+      return { returns, targeted: result.minions };
     } finally {
       stop();
     }

@@ -2,6 +2,7 @@ import { listArg, messageOf, testStates, type Json, type StateFunction, type Sta
 import type { JobService } from '../jobs/job-service.js';
 import type { RunnerService } from '../runners/runner.js';
 import type { WheelFunction } from '../wheel/key.js';
+import { failMinions, failuresBlock, stateRunChanged, tallyMinions } from './minion-tally.js';
 
 export interface OrchDeps {
   jobs: JobService;
@@ -20,66 +21,70 @@ function result(name: string, ok: boolean | null, changes: Record<string, unknow
 async function runJob(deps: OrchDeps, args: Record<string, unknown>, fun: string, arg: Json[]) {
   const tgt = args.tgt;
   if (typeof tgt !== 'string' && !Array.isArray(tgt)) throw new Error("a 'tgt' is required");
-  const tgtType = typeof args.tgt_type === 'string' ? args.tgt_type : 'glob';
+  const tgtType = typeof args.tgt_type === 'string' ? args.tgt_type : typeof args.expr_form === 'string' ? args.expr_form : 'glob';
   const timeout = typeof args.timeout === 'number' ? args.timeout : deps.timeout;
-  const returns = await deps.jobs.runAndWait({ tgt: tgt as string | string[], tgt_type: tgtType, fun, arg, user: deps.user }, timeout * 1000);
-  return returns;
+  return deps.jobs.runAndCollect({ tgt: tgt as string | string[], tgt_type: tgtType, fun, arg, user: deps.user }, timeout * 1000);
 }
 
-/**
- * The minions whose failure fails the step: Salt's `fail_minions` (a list or comma-separated ids) are
- * tolerated, and the step fails only when more than `allow_fail` of the others failed.
- */
-function toleratedNote(ids: string[]): string {
-  return ids.length ? ` Failures allowed on: ${ids.join(', ')}.` : '';
+/** Salt's allow_fail: how many minions (outside fail_minions) may fail before the step does. */
+function allowFail(raw: unknown): number | undefined {
+  if (raw === undefined || raw === null) return 0;
+  const n = Number(raw);
+  return Number.isInteger(n) ? n : undefined;
 }
 
-function counted(failed: string[], args: Record<string, unknown>): { fail: boolean; tolerated: string[] } {
-  const raw = args.fail_minions;
-  const tolerate = new Set((typeof raw === 'string' ? raw.split(',') : Array.isArray(raw) ? raw.map(String) : []).map((id) => id.trim()));
-  const blamed = failed.filter((id) => !tolerate.has(id));
-  const allow = Number(args.allow_fail ?? 0);
-  const fail = blamed.length > (Number.isFinite(allow) ? allow : 0);
-  return { fail, tolerated: fail ? [] : failed };
-}
+const list = (ids: Iterable<string>) => [...ids].join(', ');
 
 /**
  * Salt's orchestrate states (salt/states/saltmod.py): steps that run jobs on minions (salt.state,
  * salt.function), runners (salt.runner) and wheel functions (salt.wheel) from the master, ordered
- * and chained by the same state engine and requisites as a minion's states.
+ * and chained by the same requisites as a minion's states. A targeted minion that does not return in
+ * time counts as failed ('Minion did not respond'), as in Salt.
  */
 export function makeOrchStates(deps: OrchDeps): Record<string, StateFunction> {
   const state: StateFunction = async (name, args, ctx) => {
     const highstate = args.highstate === true;
     const sls = listArg(args.sls);
+    const allowed = allowFail(args.allow_fail);
+    if (allowed === undefined) return result(name, false, {}, "Passed invalid value for 'allow_fail', must be an int");
     if (!highstate && sls.length === 0) return result(name, false, {}, 'No highstate or sls specified, no execution made');
-    if (ctx.test) return result(name, null, {}, `State run to be executed on ${JSON.stringify(args.tgt)}: ${highstate ? 'highstate' : sls.join(',')}`);
     const kwarg: Record<string, Json> = { __kwarg__: true };
-    for (const key of ['saltenv', 'pillar', 'test', 'pillarenv'] as const) if (args[key] !== undefined) kwarg[key] = args[key] as Json;
+    for (const key of ['saltenv', 'pillar', 'pillarenv'] as const) if (args[key] !== undefined) kwarg[key] = args[key] as Json;
+    // Salt runs the states in test mode on the minions, so a dry orchestration shows what would change
+    if (ctx.test || args.test === true) kwarg.test = true;
     try {
-      const returns = await runJob(deps, args, highstate ? 'state.highstate' : 'state.sls', highstate ? [kwarg] : [sls.join(','), kwarg]);
-      const failed = [...returns].filter(([, r]) => r.retcode !== 0).map(([id]) => id).sort();
-      const changes = { ret: Object.fromEntries([...returns].map(([id, r]) => [id, r.return])) };
-      if (returns.size === 0) return result(name, false, {}, 'No minions responded');
-      const { fail, tolerated } = counted(failed, args);
-      if (fail) return result(name, false, changes, `Run failed on minions: ${failed.join(', ')}`);
-      return result(name, true, changes, `States ran successfully. Updating ${[...returns.keys()].sort().join(', ')}.${toleratedNote(tolerated)}`);
+      const { returns, targeted } = await runJob(deps, args, highstate ? 'state.highstate' : 'state.sls', highstate ? [kwarg] : [sls.join(','), kwarg]);
+      if (targeted.length === 0) return result(name, false, {}, 'No minions matched the target. No command was sent, no jid was assigned.');
+      const tally = tallyMinions(targeted, returns, failMinions(args.fail_minions), stateRunChanged);
+      const changes = Object.keys(tally.changes).length ? { out: 'highstate', ret: tally.changes } : {};
+      let ok: boolean | null = tally.blamed.length <= allowed;
+      let comment = ok
+        ? 'States ran successfully.' + (Object.keys(tally.changes).length ? ` Updating ${list(Object.keys(tally.changes))}.` : '') + (tally.noChange.length ? ` No changes made to ${list(tally.noChange)}.` : '')
+        : `Run failed on minions: ${list(tally.blamed)}`;
+      comment += failuresBlock(tally.failures);
+      if (kwarg.test === true && ok && Object.keys(changes).length) ok = null; // test mode with changes
+      return result(name, ok, changes, comment);
     } catch (error) {
       return result(name, false, {}, messageOf(error));
     }
   };
   const fn: StateFunction = async (name, args, ctx) => {
-    const arg = (Array.isArray(args.arg) ? args.arg : args.arg === undefined ? [] : [args.arg]) as Json[];
+    const arg = (Array.isArray(args.arg) ? args.arg : typeof args.arg === 'string' ? args.arg.split(/\s+/).filter(Boolean) : args.arg === undefined ? [] : [args.arg]) as Json[];
     const kwarg = args.kwarg && typeof args.kwarg === 'object' && !Array.isArray(args.kwarg) ? [{ __kwarg__: true, ...(args.kwarg as Record<string, Json>) }] : [];
-    if (ctx.test) return result(name, null, {}, `Function ${name} would be executed on target ${JSON.stringify(args.tgt)}`);
+    const allowed = allowFail(args.allow_fail);
+    if (allowed === undefined) return result(name, false, {}, "Passed invalid value for 'allow_fail', must be an int");
+    if (ctx.test) return result(name, null, {}, `Function ${name} will be executed on target ${typeof args.tgt === 'string' ? args.tgt : JSON.stringify(args.tgt)} as test=False`);
     try {
-      const returns = await runJob(deps, args, name, [...arg, ...kwarg]);
-      const failed = [...returns].filter(([, r]) => r.retcode !== 0).map(([id]) => id).sort();
-      const changes = { ret: Object.fromEntries([...returns].map(([id, r]) => [id, r.return])) };
-      if (returns.size === 0) return result(name, false, {}, 'No minions responded');
-      const { fail, tolerated } = counted(failed, args);
-      if (fail) return result(name, false, changes, `Running function ${name} failed on minions: ${failed.join(', ')}`);
-      return result(name, true, changes, `Function ran successfully. Function ${name} ran on ${[...returns.keys()].sort().join(', ')}.${toleratedNote(tolerated)}`);
+      const { returns, targeted } = await runJob(deps, args, name, [...arg, ...kwarg]);
+      if (targeted.length === 0 && returns.size === 0) return result(name, false, {}, 'No minions responded');
+      const tally = tallyMinions(targeted, returns, failMinions(args.fail_minions), () => true);
+      const ran = Object.keys(tally.changes);
+      const changes = ran.length ? { out: 'highstate', ret: tally.changes } : {};
+      const ok = tally.blamed.length <= allowed;
+      let comment = ok ? 'Function ran successfully.' : `Running function ${name} failed on minions: ${list(tally.blamed)}`;
+      if (ran.length) comment += ` Function ${name} ran on ${list(ran)}.`;
+      comment += failuresBlock(tally.failures);
+      return result(name, ok, changes, comment);
     } catch (error) {
       return result(name, false, {}, messageOf(error));
     }
