@@ -30,6 +30,9 @@ test('saltmq-call test.ping next to the running agent: the agent keeps its sessi
   const master = await startMaster(t, { auto_accept: true });
   await mkdir(join(master.dir, 'srv/salt'), { recursive: true });
   await writeFile(join(master.dir, 'srv/salt/hello.txt'), 'hello from the master\n');
+  await mkdir(join(master.dir, 'srv/pillar'), { recursive: true });
+  await writeFile(join(master.dir, 'srv/pillar/top.sls'), "base:\n  'web*':\n    - app\n");
+  await writeFile(join(master.dir, 'srv/pillar/app.sls'), 'app:\n  port: 8080\n');
   const minion = await startMinion(t, master, 'web1');
   await minionReady(minion);
 
@@ -38,6 +41,8 @@ test('saltmq-call test.ping next to the running agent: the agent keeps its sessi
   assert.equal(ping.code, 0);
   const json = await callCli(minion.configDir, ['cp.get_file_str', 'salt://hello.txt', '--out=json']);
   assert.deepEqual(JSON.parse(json.stdout), { local: 'hello from the master\n' }, 'salt:// comes from the master through the call session');
+  const port = await callCli(minion.configDir, ['pillar.get', 'app:port']);
+  assert.equal(port.stdout, 'local:\n    8080\n', "the minion's pillar comes from the master");
 
   // a call that is still running while the master sends the agent a job
   const slow = callCli(minion.configDir, ['test.sleep', '1']);
