@@ -151,6 +151,9 @@ test('saltmq-call --local state.apply provisions from a local tree with no maste
   assert.equal((await callCli(configDir, ['--local', 'state.apply', 'broken', '--retcode-passthrough'])).code, 2, 'and 2 with --retcode-passthrough, as Salt');
   const pillar = await callCli(configDir, ['--local', 'pillar.get', 'greeting']);
   assert.equal(pillar.stdout, 'local:\n    baked\n');
+  const exit3 = await callCli(configDir, ['--local', 'cmd.run', 'exit 3']);
+  assert.equal(exit3.code, 1);
+  assert.match(exit3.stderr, /^\[ERROR {3}\] command failed \(.*retcode=3\)$/m, "logs read like salt-call's console, not JSON");
   const grains = JSON.parse((await callCli(configDir, ['--local', '--grains', '--out=json'])).stdout) as { local: Record<string, unknown> };
   assert.equal(grains.local.id, 'image1', '--grains is grains.items');
   assert.match((await callCli(configDir, ['--local', '-d', 'test.ping'])).stdout, /^local:\n {4}-+\n {4}test\.ping:\n {8}Used to make sure/, '-d is sys.doc');

@@ -21,6 +21,20 @@ export interface LoggerOptions {
   level?: LogLevel;
   /** Also append every line to this file (Salt's log_file). */
   file?: string;
+  /**
+   * 'json' for daemons (one object per line, for machines and tests); 'console' for a command a person
+   * runs, in Salt's console format: `[ERROR   ] message (key=value, ...)`. The file always gets JSON.
+   * @default 'json'
+   */
+  format?: 'json' | 'console';
+}
+
+/** Salt's console line: `[%(levelname)-8s] %(message)s`, with the metadata after the message. */
+function consoleLine(level: LogLevel, msg: string, meta: LogMeta): string {
+  const extra = Object.entries(meta)
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value, errorsAsText)}`)
+    .join(', ');
+  return `[${level.toUpperCase().padEnd(8)}] ${msg}${extra ? ` (${extra})` : ''}\n`;
 }
 
 /**
@@ -34,7 +48,7 @@ export function createLogger(options: LoggerOptions): Logger {
     if (RANK[level] < threshold) return;
     const line = JSON.stringify({ time: new Date().toISOString(), level, name: options.name, msg, ...bindings, ...meta }, errorsAsText) + '\n';
     try {
-      writeSync(2, line);
+      writeSync(2, options.format === 'console' ? consoleLine(level, msg, { ...bindings, ...meta }) : line);
     } catch {
       // stderr closed (a daemon whose terminal went away): the log file still gets the line
     }

@@ -35,7 +35,8 @@ async function main(): Promise<number> {
     process.stderr.write(`${PROGRAM}: ${new BadIdError(config.id, badId).message}\n`);
     return 2;
   }
-  const log = createLogger({ name: PROGRAM, level: options.logLevel ?? config.log_level });
+  // a person reads this on a terminal, as salt-call's console log; daemons keep JSON lines
+  const log = createLogger({ name: PROGRAM, level: options.logLevel ?? config.log_level, format: 'console' });
   const caller = await Caller.create(config, log);
   if (!caller.registry.has(options.fun)) {
     // Salt's salt-call prints this on stderr, not as a return, and exits with sys.exit(-1), i.e. 255
