@@ -36,9 +36,22 @@ test('saltmq-call test.ping next to the running agent: the agent keeps its sessi
   const minion = await startMinion(t, master, 'web1');
   await minionReady(minion);
 
+  const returns = await watchBus(t, master, 'salt/job/*/ret/web1');
   const ping = await callCli(minion.configDir, ['test.ping']);
   assert.equal(ping.stdout, 'local:\n    True\n');
   assert.equal(ping.code, 0);
+  // as salt-call's, the return goes to the master: an event and a job in the job cache
+  const line = await returns.waitForLine((l) => l.startsWith('salt/job/'));
+  const ret = JSON.parse(line.split('\t')[1]!) as { jid: string; fun: string; return: unknown; id: string; cmd: string };
+  assert.deepEqual([ret.fun, ret.return, ret.id, ret.cmd], ['test.ping', true, 'web1', '_return']);
+  assert.deepEqual(JSON.parse((await cli(master, 'run', ['jobs.lookup_jid', ret.jid, '--out=json'])).stdout), { web1: true });
+  const quiet = await callCli(minion.configDir, ['test.ping', '--no-return-event']);
+  assert.equal(quiet.code, 0);
+  // a job published after the quiet call returned: its return comes after anything the call sent
+  assert.equal((await cli(master, 'salt', ['web1', 'test.echo', 'marker'])).code, 0);
+  await returns.waitForLine((l) => l.includes('"test.echo"'));
+  const funs = returns.lines.map((l) => (JSON.parse(l.split('\t')[1]!) as { fun: string }).fun);
+  assert.deepEqual(funs, ['test.ping', 'test.echo'], '--no-return-event sent nothing');
   const json = await callCli(minion.configDir, ['cp.get_file_str', 'salt://hello.txt', '--out=json']);
   assert.deepEqual(JSON.parse(json.stdout), { local: 'hello from the master\n' }, 'salt:// comes from the master through the call session');
   const port = await callCli(minion.configDir, ['pillar.get', 'app:port']);

@@ -144,7 +144,7 @@ export async function startMaster(config: Readonly<MasterConfig>, log: Logger): 
   });
   registerAdminMethods(adminRouter, { wheel, events, config, jobs, runners });
   const minionRouter = new RequestRouter('minion', bus, (id) => minionTopic(id, 'resp'), log.child({ component: 'minion-requests' }));
-  registerMinionMethods(minionRouter, { grains, pillar });
+  registerMinionMethods(minionRouter, { grains, pillar, jobs });
   registerFileServerMethods(minionRouter, { fileRoots: config.file_roots, log: log.child({ component: 'fileserver' }), chunkBytes: chunkBytesFor(config.max_packet_size) });
   const onMinionEvent = makeMinionEventHandler({
     events,

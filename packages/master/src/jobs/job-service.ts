@@ -18,7 +18,7 @@ import type { EventBus } from '../events/event-bus.js';
 import type { GrainsCache } from '../minions/grains-cache.js';
 import type { Presence } from '../minions/presence.js';
 import type { KeyStore } from '../pki/key-store.js';
-import type { JobEntry, JobLoad, JobStore } from './job-store.js';
+import type { JobEntry, JobLoad, JobStore, StoredReturn } from './job-store.js';
 import { RetAcks } from './ret-acks.js';
 
 export interface PublishRequest {
@@ -163,6 +163,21 @@ export class JobService {
       }
       await this.#send(entry.load.jid, id, this.#envelope(entry.load));
     }
+  }
+
+  /**
+   * A function a minion ran on its own (saltmq-call with a master), as Salt's master takes a return
+   * with jid 'req': a new jid, the load and the return in the job cache, and salt/job/<jid>/ret/<id>.
+   */
+  async recordStandalone(id: string, ret: Omit<StoredReturn, 'received'>): Promise<string> {
+    const jid = this.prepJid();
+    const now = Date.now();
+    const load: JobLoad = { jid, tgt_type: 'glob', tgt: id, user: 'salt-call', fun: ret.fun, arg: ret.fun_args, minions: [id], missing: [], expires: now, created: now };
+    await this.deps.store.addStandalone(load, id, { ...ret, received: now });
+    const data: Record<string, unknown> = { cmd: '_return', id, success: ret.success, return: ret.return, retcode: ret.retcode, jid, fun: ret.fun, fun_args: ret.fun_args };
+    if (ret.out) data.out = ret.out;
+    await this.deps.events.fire(tags.jobReturn(jid, id), data);
+    return jid;
   }
 
   /** A message on a minion's ret channel: a return to store and announce, or a progress note. */

@@ -116,6 +116,17 @@ export class JobStore {
     await this.log.append(record).durable;
   }
 
+  /**
+   * Stores a job that ran without being published (saltmq-call's return with jid 'req'): its load and
+   * its one return together, so it is never open for delivery. Should only the load survive a crash,
+   * its expiry (= its creation) keeps it from being sent.
+   */
+  async addStandalone(load: JobLoad, id: string, ret: StoredReturn): Promise<void> {
+    const records: JobRecord[] = [{ t: 'load', load }, { t: 'ret', jid: load.jid, id, ret }];
+    for (const record of records) this.#apply(record);
+    await Promise.all(records.map((record) => this.log.append(record).durable));
+  }
+
   /** Records a delivery state; durable soon after (the next group commit), without waiting. */
   setState(jid: string, id: string, state: DeliveryState, reason?: string): void {
     const entry = this.#jobs.get(jid);

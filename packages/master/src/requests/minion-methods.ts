@@ -1,4 +1,5 @@
 import { InvocationError, type Json } from '@saltmq/common';
+import type { JobService } from '../jobs/job-service.js';
 import type { GrainsCache } from '../minions/grains-cache.js';
 import type { PillarCompiler } from '../pillar/pillar.js';
 import type { RequestRouter } from './router.js';
@@ -6,6 +7,7 @@ import type { RequestRouter } from './router.js';
 export interface MinionMethodDeps {
   grains: GrainsCache;
   pillar: PillarCompiler;
+  jobs: JobService;
 }
 
 /**
@@ -17,6 +19,16 @@ export function registerMinionMethods(router: RequestRouter, deps: MinionMethodD
     const saltenv = typeof params.saltenv === 'string' && params.saltenv ? params.saltenv : undefined;
     const { pillar } = await deps.pillar.compile(caller.id, deps.grains.get(caller.id), saltenv ? { saltenv } : {});
     return pillar;
+  });
+  // saltmq-call's return, sent as Salt's salt-call sends one with jid 'req'
+  router.register('job.standalone_return', async (params, caller) => {
+    const { fun, fun_args: funArgs = [], retcode = 0, success = true, out } = params;
+    if (typeof fun !== 'string' || fun === '') throw new InvocationError("'fun' must name the function that ran");
+    if (!Array.isArray(funArgs)) throw new InvocationError("'fun_args' must be a list");
+    if (typeof retcode !== 'number' || !Number.isInteger(retcode)) throw new InvocationError("'retcode' must be an integer");
+    if (typeof success !== 'boolean') throw new InvocationError("'success' must be true or false");
+    const ret = { fun, fun_args: funArgs as Json[], retcode, success, return: (params.return ?? null) as Json };
+    return deps.jobs.recordStandalone(caller.id, typeof out === 'string' ? { ...ret, out } : ret);
   });
   router.register('grains.update', async (params, caller) => {
     if (!params.grains || typeof params.grains !== 'object' || Array.isArray(params.grains)) throw new InvocationError("'grains' must be a mapping");

@@ -15,6 +15,8 @@ puts events on the master's bus under the minion's id. It works next to a runnin
       --out-indent N       indent for json/yaml (negative: one line)
       --no-color / --force-color
       --retcode-passthrough  exit with the function's own retcode (a failed state: 2)
+      --no-return-event    do not send the return to the master (by default it lands in the job
+                           cache and fires salt/job/<jid>/ret/<id>, as salt-call's does)
       --grains             print this minion's grains (grains.items)
   -d, --doc                print the documentation of the named functions or modules (sys.doc)
   -l, --log-level LEVEL    one of ${LOG_LEVELS.join(', ')} (logs go to stderr)
@@ -38,6 +40,8 @@ export interface CallOptions {
   outIndent: number | undefined;
   color: boolean;
   retcodePassthrough: boolean;
+  /** send the return to the master (Salt's no_return_event turns it off) */
+  returnEvent: boolean;
   logLevel: LogLevel | undefined;
 }
 
@@ -57,6 +61,7 @@ export function parseCallArgs(argv: string[]): CallOptions | 'help' {
       'no-color': { type: 'boolean' },
       'force-color': { type: 'boolean' },
       'retcode-passthrough': { type: 'boolean' },
+      'no-return-event': { type: 'boolean' },
       grains: { type: 'boolean' },
       doc: { type: 'boolean', short: 'd' },
       'log-level': { type: 'string', short: 'l' },
@@ -82,6 +87,7 @@ export function parseCallArgs(argv: string[]): CallOptions | 'help' {
     outIndent: indent === undefined ? undefined : Number(indent),
     color: values['force-color'] ? true : values['no-color'] ? false : process.stdout.isTTY === true,
     retcodePassthrough: values['retcode-passthrough'] ?? false,
+    returnEvent: !(values['no-return-event'] ?? false),
     logLevel: level,
   };
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { BadIdError, ConfigError, createLogger, displayText, idProblem, parseCliArgs, SILENT_LOGGER } from '@saltmq/common';
+import { BadIdError, ConfigError, createLogger, displayText, idProblem, messageOf, parseCliArgs, SILENT_LOGGER } from '@saltmq/common';
 import { CallSession } from '../call/call-session.js';
 import { Caller, NO_EVENTS } from '../call/caller.js';
 import { connectFailure } from '../call/failures.js';
@@ -68,6 +68,11 @@ async function main(): Promise<number> {
     const name = options.out === 'highstate' && outcome.out !== 'highstate' ? (outcome.out ?? 'nested') : (options.out ?? outcome.out ?? 'nested');
     const opts = { color: options.color, retcode: outcome.retcode, ...(options.outIndent !== undefined ? { indent: options.outIndent } : {}) };
     process.stdout.write(displayText(name, { local: outcome.return }, opts));
+    // Salt's salt-call sends its return to the master (jid 'req'): the job cache and salt/job/*/ret/* see it
+    if (session && options.returnEvent) {
+      const ret = { fun: options.fun, fun_args: options.args, return: outcome.return, retcode: outcome.retcode, success: outcome.success, ...(outcome.out ? { out: outcome.out } : {}) };
+      await session.request('job.standalone_return', ret, 10_000).catch((error: unknown) => log.warn('the return did not reach the master', { error: messageOf(error) }));
+    }
     if (options.retcodePassthrough) return outcome.retcode;
     return outcome.retcode === 0 ? 0 : 1;
   } finally {
