@@ -184,6 +184,11 @@ test("Salt's messages: an unknown function, a master that is not there, a key no
   assert.equal(unknown.code, 255, 'salt-call exits with sys.exit(-1)');
   assert.equal(unknown.stderr, "'foo.bar' is not available.\n");
   assert.equal(unknown.stdout, '');
+  const module = await callCli(configDir, ['test']);
+  assert.equal(module.code, 1, 'a module name prints its docs, as salt-call does');
+  assert.match(module.stdout, /^local:\n/);
+  assert.match(module.stdout, /\n {4}test:\n {8}'test' is not available\.\n/);
+  assert.match(module.stdout, /\n {4}test\.ping:\n/);
 
   const pending = await callCli(configDir, ['test.ping']);
   assert.equal(pending.code, 2);

@@ -39,7 +39,14 @@ async function main(): Promise<number> {
   const log = createLogger({ name: PROGRAM, level: options.logLevel ?? config.log_level, format: 'console' });
   const caller = await Caller.create(config, log);
   if (!caller.registry.has(options.fun)) {
-    // Salt's salt-call prints this on stderr, not as a return, and exits with sys.exit(-1), i.e. 255
+    // salt-call: a module name (or a prefix) prints the docs of what it holds, with the complaint; exit 1
+    const docs = (await caller.run('sys.doc', [`${options.fun}*`], new AbortController().signal)).return;
+    if (docs && typeof docs === 'object' && Object.keys(docs).length > 0) {
+      const shown = { ...(docs as Record<string, unknown>), [options.fun]: `'${options.fun}' is not available.` };
+      process.stdout.write(displayText('nested', { local: shown }, { color: options.color }));
+      return 1;
+    }
+    // nothing like it: on stderr, not as a return, and sys.exit(-1), i.e. 255
     process.stderr.write(`'${options.fun}' is not available.\n`);
     return 255;
   }
