@@ -189,6 +189,10 @@ test("Salt's messages: an unknown function, a master that is not there, a key no
   assert.match(module.stdout, /^local:\n/);
   assert.match(module.stdout, /\n {4}test:\n {8}'test' is not available\.\n/);
   assert.match(module.stdout, /\n {4}test\.ping:\n/);
+  const badArgs = await callCli(configDir, ['test.echo']);
+  assert.equal(badArgs.code, 1);
+  assert.match(badArgs.stderr, /^\nPassed invalid arguments: missing required argument 'text'\.\n\nUsage:\n\n {4}Return a string/);
+  assert.equal(badArgs.stdout, '', 'salt-call checks the arguments before it runs or connects');
 
   const pending = await callCli(configDir, ['test.ping']);
   assert.equal(pending.code, 2);

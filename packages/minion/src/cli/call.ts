@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { BadIdError, ConfigError, createLogger, displayText, idProblem, messageOf, parseCliArgs, SILENT_LOGGER } from '@saltmq/common';
+import { BadIdError, ConfigError, createLogger, displayText, idProblem, InvocationError, messageOf, parseCliArgs, SILENT_LOGGER, splitArgs } from '@saltmq/common';
 import { CallSession } from '../call/call-session.js';
 import { Caller, NO_EVENTS } from '../call/caller.js';
 import { connectFailure } from '../call/failures.js';
@@ -7,6 +7,7 @@ import { localRequests } from '../call/local-channel.js';
 import { CALL_USAGE, CallUsageError, parseCallArgs, type CallOptions } from '../call/options.js';
 import { loadMinionConfig } from '../config.js';
 import { loadOrCreateMinionKeys } from '../keys.js';
+import { bindArgs } from '../loader.js';
 
 const PROGRAM = 'saltmq-call';
 
@@ -51,6 +52,14 @@ async function main(): Promise<number> {
     return 255;
   }
 
+  // salt-call checks the arguments before it runs anything: on stderr, with the function's usage
+  const args = parseCliArgs(options.args);
+  const invalid = argumentProblem(caller, options.fun, args);
+  if (invalid !== undefined) {
+    process.stderr.write(`\nPassed invalid arguments: ${invalid.message}.\n\nUsage:\n\n    ${invalid.usage}\n`);
+    return 1;
+  }
+
   let session: CallSession | undefined;
   if (options.local || config.file_client === 'local') {
     caller.attach({ request: localRequests(config, caller.grains, log), fireEvent: NO_EVENTS });
@@ -70,7 +79,7 @@ async function main(): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    const outcome = await caller.run(options.fun, parseCliArgs(options.args), abort.signal);
+    const outcome = await caller.run(options.fun, args, abort.signal);
     // --out=highstate is not forced onto functions that are not states, as in Salt
     const name = options.out === 'highstate' && outcome.out !== 'highstate' ? (outcome.out ?? 'nested') : (options.out ?? outcome.out ?? 'nested');
     const opts = { color: options.color, retcode: outcome.retcode, ...(options.outIndent !== undefined ? { indent: options.outIndent } : {}) };
@@ -84,6 +93,19 @@ async function main(): Promise<number> {
     return outcome.retcode === 0 ? 0 : 1;
   } finally {
     await session?.close();
+  }
+}
+
+/** Why the arguments do not fit the function, with its usage, or undefined when they fit. */
+function argumentProblem(caller: Caller, fun: string, arg: unknown[]): { message: string; usage: string } | undefined {
+  const impl = caller.registry.get(fun);
+  try {
+    const { args, kwargs } = splitArgs(arg);
+    bindArgs(fun, impl, args, kwargs);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof InvocationError)) throw error;
+    return { message: error.message.replace(/^Passed invalid arguments to [^:]+: /, ''), usage: impl.doc };
   }
 }
 
