@@ -80,6 +80,11 @@ async function main(): Promise<number> {
   process.once('SIGTERM', stop);
   try {
     const outcome = await caller.run(options.fun, args, abort.signal);
+    if (outcome.error !== undefined) {
+      // salt-call: a function that raises prints "Error running" on stderr, exit 1 (no output, no return)
+      process.stderr.write(`Error running '${options.fun}': ${outcome.error}\n`);
+      return 1;
+    }
     // --out=highstate is not forced onto functions that are not states, as in Salt
     const name = options.out === 'highstate' && outcome.out !== 'highstate' ? (outcome.out ?? 'nested') : (options.out ?? outcome.out ?? 'nested');
     const opts = { color: options.color, retcode: outcome.retcode, ...(options.outIndent !== undefined ? { indent: options.outIndent } : {}) };

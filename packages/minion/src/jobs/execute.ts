@@ -7,6 +7,8 @@ export interface Outcome {
   retcode: number;
   success: boolean;
   out?: string;
+  /** the function refused or failed with a message of its own (salt-call prints it on stderr) */
+  error?: string;
 }
 
 /** Makes a value JSON-safe for the wire: undefined becomes null, Buffers text, cycles an error. */
@@ -46,6 +48,8 @@ export async function execute(registry: Registry<ExecutionFunction>, fun: string
     if (error instanceof InvocationError) message = `ERROR executing '${fun}': ${error.message}`;
     else if (error instanceof CodedError) message = `ERROR: ${error.message}`;
     else message = `The minion function caused an exception: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
-    return { return: message, retcode: ctx.retcode && ctx.retcode !== 0 ? ctx.retcode : 1, success: false, out: 'nested' };
+    const outcome: Outcome = { return: message, retcode: ctx.retcode && ctx.retcode !== 0 ? ctx.retcode : 1, success: false, out: 'nested' };
+    if (error instanceof CodedError) outcome.error = error.message;
+    return outcome;
   }
 }
