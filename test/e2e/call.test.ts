@@ -167,6 +167,7 @@ test('saltmq-call --local state.apply provisions from a local tree with no maste
   const exit3 = await callCli(configDir, ['--local', 'cmd.run', 'exit 3']);
   assert.equal(exit3.code, 1);
   assert.match(exit3.stderr, /^\[ERROR {3}\] command failed \(.*retcode=3\)$/m, "logs read like salt-call's console, not JSON");
+  assert.equal((await callCli(configDir, ['--local', '--id', 'other1', 'grains.get', 'id'])).stdout, 'local:\n    other1\n', '--id runs as another id');
   const grains = JSON.parse((await callCli(configDir, ['--local', '--grains', '--out=json'])).stdout) as { local: Record<string, unknown> };
   assert.equal(grains.local.id, 'image1', '--grains is grains.items');
   assert.match((await callCli(configDir, ['--local', '-d', 'test.ping'])).stdout, /^local:\n {4}-+\n {4}test\.ping:\n {8}Used to make sure/, '-d is sys.doc');

@@ -15,6 +15,7 @@ puts events on the master's bus under the minion's id. It works next to a runnin
       --out-indent N       indent for json/yaml (negative: one line)
       --no-color / --force-color
       --retcode-passthrough  exit with the function's own retcode (a failed state: 2)
+      --id ID              run as this minion id instead of the config's
       --no-return-event    do not send the return to the master (by default it lands in the job
                            cache and fires salt/job/<jid>/ret/<id>, as salt-call's does)
       --grains             print this minion's grains (grains.items)
@@ -40,6 +41,8 @@ export interface CallOptions {
   outIndent: number | undefined;
   color: boolean;
   retcodePassthrough: boolean;
+  /** salt-call's --id: the minion id for this call */
+  id: string | undefined;
   /** send the return to the master (Salt's no_return_event turns it off) */
   returnEvent: boolean;
   logLevel: LogLevel | undefined;
@@ -62,6 +65,7 @@ export function parseCallArgs(argv: string[]): CallOptions | 'help' {
       'force-color': { type: 'boolean' },
       'retcode-passthrough': { type: 'boolean' },
       'no-return-event': { type: 'boolean' },
+      id: { type: 'string' },
       grains: { type: 'boolean' },
       doc: { type: 'boolean', short: 'd' },
       'log-level': { type: 'string', short: 'l' },
@@ -88,6 +92,7 @@ export function parseCallArgs(argv: string[]): CallOptions | 'help' {
     color: values['force-color'] ? true : values['no-color'] ? false : process.stdout.isTTY === true,
     retcodePassthrough: values['retcode-passthrough'] ?? false,
     returnEvent: !(values['no-return-event'] ?? false),
+    id: values.id,
     logLevel: level,
   };
 }

@@ -31,6 +31,8 @@ async function main(): Promise<number> {
     process.stderr.write(`${PROGRAM}: invalid configuration: ${error.message}\n`);
     return 2;
   }
+  // salt-call --id: run as another minion id (mostly masterless; with a master, that id's key decides)
+  if (options.id !== undefined) config = { ...config, id: options.id };
   const badId = idProblem(config.id);
   if (badId) {
     process.stderr.write(`${PROGRAM}: ${new BadIdError(config.id, badId).message}\n`);
