@@ -89,4 +89,12 @@ test('state.orchestrate runs salt.state, salt.function and salt.runner steps wit
   await cli(master, 'run', ['event.send', 'app/deployed', 'data={"id": "web9"}']);
   const reacted = await eventually(() => readFile(join(out, 'reacted'), 'utf8').catch(() => undefined), 30_000, 'the orchestration the reactor started ran');
   assert.equal(reacted, 'web9\n');
+
+  // the old syntax: runner parameters as top-level keys of the reaction
+  const oldSyntax = join(master.dir, 'srv/reactor-old.sls');
+  await writeFile(oldSyntax, 'orch_old:\n  runner.state.orchestrate:\n    - mods: orch.react\n    - pillar:\n        event_data: {{ data|json }}\n');
+  await cli(master, 'run', ['reactor.add', 'app/deployed-old', `reactors=${oldSyntax}`]);
+  await cli(master, 'run', ['event.send', 'app/deployed-old', 'data={"id": "web8"}']);
+  await eventually(async () => (await readFile(join(out, 'reacted'), 'utf8')).includes('web8'), 30_000, 'the old-syntax reaction started the orchestration');
+  assert.equal(await readFile(join(out, 'reacted'), 'utf8'), 'web9\nweb8\n');
 });
