@@ -96,6 +96,8 @@ export {
   testStates,
   genTag,
   SlsFile,
+  STATE_REQUISITE_KEYWORDS,
+  STATE_REQUISITE_IN_KEYWORDS,
 } from './state-engine/index.js';
 export type { HighData, Chunk, CompileResult, StateResult, ChunkReturn, StateRunContext, StateFunction, RunOptions, SlsLoader } from './state-engine/index.js';
 export { parseSaltUrl, cleanRelPath, cleanSaltenv, SaltPathError, MAX_PATH_CHARS, MAX_SALTENV_CHARS } from './protocol/salt-path.js';

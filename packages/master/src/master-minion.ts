@@ -1,9 +1,7 @@
 import { hostname } from 'node:os';
-import { templateArgs, type Logger, type SaltFunctionTable } from '@saltmq/common';
+import { mergePillar, templateArgs, type Json, type Logger, type PillarCompiler, type SaltFunctionTable } from '@saltmq/common';
 import { coreGrains, traverse } from '@saltmq/minion';
 import type { MasterConfig } from './config.js';
-import type { PillarCompiler } from './pillar/pillar.js';
-import { mergePillar } from './pillar/pillar.js';
 import type { RunnerService } from './runners/runner.js';
 import type { WheelFunction } from './wheel/key.js';
 import { wheelKwargs } from './wheel/key.js';
@@ -28,7 +26,7 @@ export interface MasterMinionDeps {
  */
 export class MasterMinion {
   readonly id = `${hostname()}_master`;
-  #grains: Record<string, unknown> = {};
+  #grains: Record<string, Json> = {};
   readonly #pillars = new Map<string, { at: number; data: Promise<Record<string, unknown>> }>();
 
   constructor(readonly deps: MasterMinionDeps) {}
@@ -39,7 +37,7 @@ export class MasterMinion {
     return this;
   }
 
-  get grains(): Readonly<Record<string, unknown>> {
+  get grains(): Readonly<Record<string, Json>> {
     return this.#grains;
   }
 
@@ -49,7 +47,7 @@ export class MasterMinion {
     const cached = this.#pillars.get(key);
     if (cached && Date.now() - cached.at < PILLAR_TTL_MS) return cached.data;
     const options = pillarenv === undefined ? {} : { saltenv: pillarenv };
-    const data = this.deps.pillar.compile(this.id, this.#grains as never, options).then((r) => r.pillar);
+    const data = this.deps.pillar.compile(this.id, this.#grains, options).then((r) => r.pillar);
     this.#pillars.set(key, { at: Date.now(), data });
     data.catch(() => this.#pillars.delete(key));
     return data;

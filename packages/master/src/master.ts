@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Client } from 'aedes';
-import { adminTopic, callTopic, MASTER_FILTERS, minionTopic, parseCallTopic, parsePrivateTopic, tags, type Logger } from '@saltmq/common';
+import { adminTopic, callTopic, chunkBytesFor, FileRoots, MASTER_FILTERS, minionTopic, parseCallTopic, parsePrivateTopic, PillarCompiler, tags, type Logger } from '@saltmq/common';
 import type { Session } from './broker/access.js';
 import { makeAuthenticator } from './broker/authenticate.js';
 import { makeHooks } from './broker/hooks.js';
@@ -20,9 +20,8 @@ import { loadOrCreateIdentity, type MasterIdentity } from './pki/master-keys.js'
 import { registerAdminMethods } from './requests/admin-methods.js';
 import { RequestRouter } from './requests/router.js';
 import { registerMinionMethods } from './requests/minion-methods.js';
-import { PillarCompiler } from './pillar/pillar.js';
 import { MasterMinion } from './master-minion.js';
-import { chunkBytesFor, FileRoots, registerFileServerMethods } from './fileserver/index.js';
+import { registerFileServerMethods } from './fileserver/index.js';
 import { AppendLog } from '@saltmq/common';
 import { JobService } from './jobs/job-service.js';
 import { JobStore } from './jobs/job-store.js';

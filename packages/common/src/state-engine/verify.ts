@@ -2,7 +2,6 @@
  * Salt's `State.verify_high` (3006): structural checks on high data before it is compiled. Every
  * problem is reported; the messages are Salt's.
  */
-import type { HighData } from './types.js';
 import { isRecord, pyStr } from './py.js';
 
 /** The requisites Salt checks the shape of here (the others are trusted until run time). */

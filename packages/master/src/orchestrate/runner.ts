@@ -1,8 +1,6 @@
-import { buildHighState, compileHighData, InvocationError, listArg, pillarArg, runChunks, SlsFile, SlsRenderer, stateRetcode } from '@saltmq/common';
+import { buildHighState, compileHighData, InvocationError, listArg, mergePillar, pillarArg, runChunks, SlsFile, SlsRenderer, stateRetcode, type FileRoots } from '@saltmq/common';
 import type { MasterConfig } from '../config.js';
-import type { FileRoots } from '../fileserver/index.js';
 import type { MasterMinion } from '../master-minion.js';
-import { mergePillar } from '../pillar/pillar.js';
 import type { RunnerFunction } from '../runners/runner.js';
 import { makeOrchStates, type OrchDeps } from './orch-states.js';
 

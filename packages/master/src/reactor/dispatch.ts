@@ -1,4 +1,4 @@
-import { CodedError, InvocationError, tags, type Chunk, type Json } from '@saltmq/common';
+import { CodedError, InvocationError, STATE_REQUISITE_IN_KEYWORDS, STATE_REQUISITE_KEYWORDS, tags, type Chunk, type Json } from '@saltmq/common';
 import type { EventBus } from '../events/event-bus.js';
 import type { JobService } from '../jobs/job-service.js';
 import type { RunnerService } from '../runners/runner.js';
@@ -6,9 +6,6 @@ import { WHEEL_PARAMS, wheelKwargs, type WheelFunction } from '../wheel/key.js';
 
 /** Chunk keys that are never function arguments (Salt's expected_extra_kws plus what the compiler adds). */
 const RESERVED = new Set(['state', 'fun', 'name', '__id__', '__sls__', '__env__', 'order', 'key', 'arg', 'kwarg', 'args', 'tgt', 'tgt_type', 'expr_form', 'ret', 'timeout']);
-
-/** State requisites: Salt's reactor ignores them, so a reaction that carries one is warned about. */
-const REQUISITES = new Set(['require', 'require_in', 'require_any', 'watch', 'watch_in', 'watch_any', 'onchanges', 'onchanges_in', 'onfail', 'onfail_in', 'prereq', 'prereq_in', 'listen', 'listen_in', 'use', 'use_in']);
 
 export class ReactionError extends CodedError {
   constructor(message: string) {
@@ -51,7 +48,8 @@ function oldStyle(chunk: Chunk, params: readonly string[]): { arg: unknown[]; kw
 export async function dispatchReaction(chunk: Chunk, key: string, deps: DispatchDeps): Promise<void> {
   const fun = String(chunk.fun);
   const newSyntax = 'args' in chunk;
-  const requisites = Object.keys(chunk).filter((key) => REQUISITES.has(key));
+  // Salt's reactor ignores requisites; say so rather than drop them silently
+  const requisites = Object.keys(chunk).filter((key) => STATE_REQUISITE_KEYWORDS.has(key) || STATE_REQUISITE_IN_KEYWORDS.has(key) || key === 'use' || key === 'use_in');
   if (requisites.length) deps.warn(`requisites (${requisites.join(', ')}) are ignored in reactor files, as in Salt: reactions run independently; use an orchestration for ordered steps`, chunk);
   if (newSyntax && ('arg' in chunk || 'kwarg' in chunk)) deps.warn("'arg' and 'kwarg' are ignored when 'args' is given (Salt's new argument syntax)", chunk);
   switch (chunk.state) {

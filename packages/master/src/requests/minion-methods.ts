@@ -1,7 +1,6 @@
-import { InvocationError, type Json } from '@saltmq/common';
+import { InvocationError, type Json, type PillarCompiler } from '@saltmq/common';
 import type { JobService } from '../jobs/job-service.js';
 import type { GrainsCache } from '../minions/grains-cache.js';
-import type { PillarCompiler } from '../pillar/pillar.js';
 import type { RequestRouter } from './router.js';
 
 export interface MinionMethodDeps {

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { SILENT_LOGGER } from '@saltmq/common';
+import { SILENT_LOGGER } from '../src/log.js';
 import { chunkBytesFor, DEFAULT_CHUNK_BYTES, FileServer, isInside } from '../src/fileserver/index.js';
 
 const sha256 = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
