@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { connect, type MqttClient } from 'mqtt';
 import { forkWorker, type WorkerHandle } from '../lib/ipc.js';
 import { cpuMs, rssBytes } from '../lib/proc-stats.js';
-import { waitUntil } from '../lib/stats.js';
+import { splitRange, waitUntil } from '../lib/stats.js';
 import type { BareConnect } from './clients-worker.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -103,14 +103,7 @@ export class BareFleet {
   }
 
   async fireReact(first: number, count: number, rules: number, prefix: string): Promise<void> {
-    const share = Math.ceil(count / this.workers.length);
-    await Promise.all(
-      this.workers.map((w, i) => {
-        const start = first + i * share;
-        const n = Math.max(0, Math.min(share, first + count - start));
-        return n > 0 ? w.call('fireReact', { first: start, count: n, rules, prefix }) : undefined;
-      }),
-    );
+    await Promise.all(splitRange(first, count, this.workers.length).map((part, i) => part.count > 0 && this.workers[i]!.call('fireReact', { ...part, rules, prefix })));
   }
 
   progress(): BareProgress {

@@ -27,3 +27,12 @@ export async function waitUntil(check: () => boolean, timeoutMs: number, everyMs
 
 /** Minion ids the seed reactor accepts (they start with "Min"), zero-padded so they sort. */
 export const minionId = (index: number) => `Minion-${String(index + 1).padStart(5, '0')}`;
+
+/** `count` numbers from `first` in `parts` consecutive runs of near-equal size (the last may be short or empty). */
+export function splitRange(first: number, count: number, parts: number): { first: number; count: number }[] {
+  const share = Math.ceil(count / parts);
+  return Array.from({ length: parts }, (_, i) => {
+    const start = first + i * share;
+    return { first: start, count: Math.max(0, Math.min(share, first + count - start)) };
+  });
+}

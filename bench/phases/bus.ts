@@ -12,7 +12,7 @@ import { round, sleep } from '../lib/stats.js';
 import { BenchAdmin } from '../saltmq/admin.js';
 import { Fleet } from '../saltmq/fleet.js';
 import { startSaltMaster } from '../saltmq/master.js';
-import { bothTransports, minions, phaseDir, Tally, waitFor, type PhaseContext, type PhaseResult } from './context.js';
+import { acceptedKeys, bothTransports, minions, phaseDir, Tally, waitFor, type PhaseContext, type PhaseResult } from './context.js';
 
 interface Run {
   rate: number;
@@ -30,15 +30,11 @@ const rateOf = (tally: Tally, start: number) => (tally.size > 0 ? (tally.size * 
 async function saltmqBus(ctx: PhaseContext, n: number, k: number): Promise<Run> {
   const dir = await phaseDir(ctx, 'bus');
   const fleetMinions = minions(ctx, n);
-  const master = await startSaltMaster(dir, { accept: fleetMinions.map((m) => ({ id: m.id, publicPem: m.keys.publicPem })), profileDir: ctx.options.profileDir });
+  const master = await startSaltMaster(dir, { accept: acceptedKeys(fleetMinions), profileDir: ctx.options.profileDir });
   const fleet = await Fleet.create(dir, master.trust, fleetMinions, ctx.options.perWorker);
   let admin: BenchAdmin | undefined;
   try {
-    const stopConnect = ticker(() => `connected ${fleet.progress().ready}/${n}`);
-    await fleet.start();
-    const ready = await fleet.waitReady(n, 60_000 + n * 40);
-    stopConnect();
-    if (!ready) throw new Error(`only ${fleet.progress().ready}/${n} minions became ready`);
+    await fleet.startReady();
     admin = await BenchAdmin.connect(master.trust);
     const tally = new Tally();
     await admin.watch([`${PREFIX}/#`], (_topic, payload) => {

@@ -30,6 +30,11 @@ export function minions(ctx: PhaseContext, n: number): { id: string; keys: KeyPa
   return Array.from({ length: n }, (_, i) => ({ id: minionId(i), keys: ctx.keys[i]! }));
 }
 
+/** The master's accepted keys for these simulated minions (they start accepted, as after `saltmq-key -A`). */
+export function acceptedKeys(list: readonly { id: string; keys: KeyPairPem }[]): { id: string; publicPem: string }[] {
+  return list.map((m) => ({ id: m.id, publicPem: m.keys.publicPem }));
+}
+
 /** Runs a baseline over plain TCP and, unless disabled, again behind TLS. */
 export async function bothTransports<T>(ctx: PhaseContext, run: (tls: BareTls | undefined) => Promise<T>): Promise<{ tcp: T; tls: T | undefined }> {
   const tcp = await run(undefined);

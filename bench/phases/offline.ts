@@ -13,20 +13,16 @@ import { round, sleep } from '../lib/stats.js';
 import { BenchAdmin } from '../saltmq/admin.js';
 import { Fleet } from '../saltmq/fleet.js';
 import { startSaltMaster } from '../saltmq/master.js';
-import { minions, phaseDir, Tally, waitFor, type PhaseContext, type PhaseResult } from './context.js';
+import { acceptedKeys, minions, phaseDir, Tally, waitFor, type PhaseContext, type PhaseResult } from './context.js';
 
 async function saltmqOffline(ctx: PhaseContext, n: number, jobs: number) {
   const dir = await phaseDir(ctx, 'offline');
   const fleetMinions = minions(ctx, n);
-  const master = await startSaltMaster(dir, { accept: fleetMinions.map((m) => ({ id: m.id, publicPem: m.keys.publicPem })), profileDir: ctx.options.profileDir });
+  const master = await startSaltMaster(dir, { accept: acceptedKeys(fleetMinions), profileDir: ctx.options.profileDir });
   const fleet = await Fleet.create(dir, master.trust, fleetMinions, ctx.options.perWorker);
   const admin = await BenchAdmin.connect(master.trust);
   try {
-    const stopConnect = ticker(() => `connected ${fleet.progress().ready}/${n}`);
-    await fleet.start();
-    const ready = await fleet.waitReady(n, 60_000 + n * 40);
-    stopConnect();
-    if (!ready) throw new Error(`only ${fleet.progress().ready}/${n} minions became ready`);
+    await fleet.startReady();
     await fleet.stop();
     await sleep(1000);
     say(`saltmq: all ${n} minions offline; publishing ${jobs} jobs`);

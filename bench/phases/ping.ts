@@ -18,7 +18,7 @@ import { cpuMs } from '../lib/proc-stats.js';
 import { BenchAdmin } from '../saltmq/admin.js';
 import { Fleet } from '../saltmq/fleet.js';
 import { startSaltMaster } from '../saltmq/master.js';
-import { bothTransports, minions, phaseDir, Tally, waitFor, type PhaseContext, type PhaseResult } from './context.js';
+import { acceptedKeys, bothTransports, minions, phaseDir, Tally, waitFor, type PhaseContext, type PhaseResult } from './context.js';
 
 interface Run {
   latencies: number[];
@@ -45,7 +45,7 @@ const SETTLE_MS = 3000;
 async function saltmqPing(ctx: PhaseContext, n: number, jobs: number): Promise<Run> {
   const dir = await phaseDir(ctx, `ping-${n}`);
   const fleetMinions = minions(ctx, n);
-  const master = await startSaltMaster(dir, { accept: fleetMinions.map((m) => ({ id: m.id, publicPem: m.keys.publicPem })), profileDir: ctx.options.profileDir });
+  const master = await startSaltMaster(dir, { accept: acceptedKeys(fleetMinions), profileDir: ctx.options.profileDir });
   const fleet = await Fleet.create(dir, master.trust, fleetMinions, ctx.options.perWorker);
   let admin: BenchAdmin | undefined;
   try {
@@ -55,11 +55,7 @@ async function saltmqPing(ctx: PhaseContext, n: number, jobs: number): Promise<R
     const cpu0 = master.cpuMs();
     say(`saltmq: ${n} minions connecting (${fleet.workers.length} fleet processes)`);
     const t0 = Date.now();
-    const stop = ticker(() => `connected ${fleet.progress().ready}/${n}`);
-    await fleet.start();
-    const ready = await fleet.waitReady(n, 60_000 + n * 40);
-    stop();
-    if (!ready) throw new Error(`only ${fleet.progress().ready}/${n} minions became ready: ${JSON.stringify((await fleet.stats()).notes).slice(0, 800)}`);
+    await fleet.startReady();
     const connectMs = Date.now() - t0;
     say(`saltmq: ${n} minions ready in ${round(connectMs / 1000)} s`);
     await sleep(SETTLE_MS);

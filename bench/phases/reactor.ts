@@ -14,7 +14,7 @@ import { round, sleep } from '../lib/stats.js';
 import { BenchAdmin } from '../saltmq/admin.js';
 import { Fleet } from '../saltmq/fleet.js';
 import { startSaltMaster } from '../saltmq/master.js';
-import { minions, phaseDir, Tally, waitFor, type PhaseContext, type PhaseResult } from './context.js';
+import { acceptedKeys, minions, phaseDir, Tally, waitFor, type PhaseContext, type PhaseResult } from './context.js';
 
 const WINDOW = 4000;
 const GENERATORS = 20;
@@ -67,7 +67,7 @@ async function saltmqReactor(ctx: PhaseContext, seconds: number, rules: number):
   const dir = await phaseDir(ctx, 'reactor');
   const gens = minions(ctx, GENERATORS);
   const { config, files } = reactorFiles(dir, rules);
-  const master = await startSaltMaster(dir, { accept: gens.map((m) => ({ id: m.id, publicPem: m.keys.publicPem })), config, files, profileDir: ctx.options.profileDir });
+  const master = await startSaltMaster(dir, { accept: acceptedKeys(gens), config, files, profileDir: ctx.options.profileDir });
   const fleet = await Fleet.create(dir, master.trust, gens, GENERATORS);
   let admin: BenchAdmin | undefined;
   try {

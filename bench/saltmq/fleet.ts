@@ -7,7 +7,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KeyPairPem } from '@saltmq/common';
 import { forkWorker, type WorkerHandle } from '../lib/ipc.js';
-import { waitUntil } from '../lib/stats.js';
+import { ticker } from '../lib/progress.js';
+import { splitRange, waitUntil } from '../lib/stats.js';
 import type { FleetInit, FleetProgress, FleetStats } from './fleet-worker.js';
 import type { MasterTrust } from './master.js';
 
@@ -71,20 +72,30 @@ export class Fleet {
     return waitUntil(() => this.progress().ready >= count, timeoutMs, 100);
   }
 
+  /**
+   * Starts every minion and waits until all are ready, with a progress line; the wait grows with the
+   * fleet (40 ms a minion on top of a minute). Throws with what the agents logged if they were not.
+   */
+  async startReady(): Promise<void> {
+    const n = this.size;
+    const stop = ticker(() => `connected ${this.progress().ready}/${n}`);
+    let ready: boolean;
+    try {
+      await this.start();
+      ready = await this.waitReady(n, 60_000 + n * 40);
+    } finally {
+      stop();
+    }
+    if (!ready) throw new Error(`only ${this.progress().ready}/${n} minions became ready: ${JSON.stringify((await this.stats()).notes).slice(0, 800)}`);
+  }
+
   async fireBus(perMinion: number, prefix: string): Promise<void> {
     await Promise.all(this.workers.map((w) => w.call('fireBus', { perMinion, prefix })));
   }
 
   /** Fires `count` reactor events numbered from `first`, split over the workers. */
   async fireReact(first: number, count: number, rules: number, prefix: string): Promise<void> {
-    const share = Math.ceil(count / this.workers.length);
-    await Promise.all(
-      this.workers.map((w, i) => {
-        const start = first + i * share;
-        const n = Math.max(0, Math.min(share, first + count - start));
-        return n > 0 ? w.call('fireReact', { first: start, count: n, rules, prefix }) : undefined;
-      }),
-    );
+    await Promise.all(splitRange(first, count, this.workers.length).map((part, i) => part.count > 0 && this.workers[i]!.call('fireReact', { ...part, rules, prefix })));
   }
 
   /** Sums the workers' ledgers: deliveries per jid, replays, and what the agents logged. */
