@@ -1,5 +1,5 @@
 # Shared by install-master.sh and install-minion.sh (sourced, not run). Plain POSIX sh.
-# The caller sets: HERE (its own folder), PREFIX, FROM, UNITDIR, DESTDIR, NO_START, and PROGRAM.
+# The caller sets HERE (its own folder) and PROGRAM, and defines usage; the shared options are parsed here.
 # shellcheck shell=sh disable=SC2034,SC2153  # the variables are the caller's, both ways
 
 say() { printf '%s: %s\n' "$PROGRAM" "$*"; }
@@ -9,6 +9,39 @@ usage_error() { printf '%s: %s\n(see %s --help)\n' "$PROGRAM" "$*" "$PROGRAM" >&
 # An option's value, or a usage error when it is missing ("--id" at the end of the line).
 need_value() {
   if [ "$#" -lt 2 ] || [ -z "$2" ]; then usage_error "$1 needs a value"; fi
+}
+
+# The options both installers take: their defaults, their help lines and their parsing.
+PREFIX=/usr/local FROM='' UNITDIR=/etc/systemd/system NO_START=0 FORCE_CONFIG=0
+DESTDIR=${DESTDIR:-}
+
+common_usage() {
+  cat <<EOF
+      --prefix DIR      where the programs go: DIR/lib/saltmq and DIR/bin (default /usr/local)
+      --from DIR        the folder holding $1 (default: beside this script, or ../dist)
+      --unitdir DIR     where the systemd unit goes (default /etc/systemd/system)
+      --force-config    rewrite /etc/saltmq/$2 even if it exists
+      --no-start        install only; do not enable or start the service
+  -h, --help            show this help
+
+Environment: DESTDIR stages every file under that folder (for packaging) and starts nothing;
+NODE is the node binary the unit runs (default: the one on PATH).
+EOF
+}
+
+# Takes one shared option from "$@"; sets USED to how many words it took (0: not a shared option).
+common_option() {
+  USED=1
+  case $1 in
+    --prefix) need_value "$@"; PREFIX=$2; USED=2 ;;
+    --from) need_value "$@"; FROM=$2; USED=2 ;;
+    --unitdir) need_value "$@"; UNITDIR=$2; USED=2 ;;
+    --destdir) need_value "$@"; DESTDIR=$2; USED=2 ;;
+    --force-config) FORCE_CONFIG=1 ;;
+    --no-start) NO_START=1 ;;
+    -h | --help) usage; exit 0 ;;
+    *) USED=0 ;;
+  esac
 }
 
 # The paths go into the unit through sed, and systemd splits ExecStart on spaces: refuse what would break.

@@ -16,34 +16,21 @@ Usage: $PROGRAM [options]
       --interface ADDR  the address the master listens on (default 0.0.0.0)
       --port N          its port (default 4506)
       --auto-accept     accept every new minion key (labs only; a reactor is the careful way)
-      --prefix DIR      where the programs go: DIR/lib/saltmq and DIR/bin (default /usr/local)
-      --from DIR        the folder holding saltmq-master.mjs (default: beside this script, or ../dist)
-      --unitdir DIR     where the systemd unit goes (default /etc/systemd/system)
-      --force-config    rewrite /etc/saltmq/master even if it exists
-      --no-start        install only; do not enable or start the service
-  -h, --help            show this help
-
-Environment: DESTDIR stages every file under that folder (for packaging) and starts nothing;
-NODE is the node binary the unit runs (default: the one on PATH).
 EOF
+  common_usage saltmq-master.mjs master
 }
 
-PREFIX=/usr/local FROM='' UNITDIR=/etc/systemd/system NO_START=0 FORCE_CONFIG=0
 INTERFACE=0.0.0.0 PORT=4506 AUTO_ACCEPT=false
-DESTDIR=${DESTDIR:-}
 while [ "$#" -gt 0 ]; do
   case $1 in
     --interface) need_value "$@"; INTERFACE=$2; shift 2 ;;
     --port) need_value "$@"; PORT=$2; shift 2 ;;
     --auto-accept) AUTO_ACCEPT=true; shift ;;
-    --prefix) need_value "$@"; PREFIX=$2; shift 2 ;;
-    --from) need_value "$@"; FROM=$2; shift 2 ;;
-    --unitdir) need_value "$@"; UNITDIR=$2; shift 2 ;;
-    --destdir) need_value "$@"; DESTDIR=$2; shift 2 ;;
-    --force-config) FORCE_CONFIG=1; shift ;;
-    --no-start) NO_START=1; shift ;;
-    -h | --help) usage; exit 0 ;;
-    *) usage_error "unknown option '$1'" ;;
+    *)
+      common_option "$@"
+      [ "$USED" -gt 0 ] || usage_error "unknown option '$1'"
+      shift "$USED"
+      ;;
   esac
 done
 check_paths

@@ -15,34 +15,21 @@ Usage: $PROGRAM --master HOST [--id ID] [options]
   -A, --master HOST     the master's name or address (required unless /etc/saltmq/minion exists)
   -i, --id ID           this minion's id (default: the FQDN, from hostname -f)
       --master-port N   the master's port (default 4506)
-      --prefix DIR      where the program goes: DIR/lib/saltmq and DIR/bin (default /usr/local)
-      --from DIR        the folder holding saltmq-minion.mjs (default: beside this script, or ../dist)
-      --unitdir DIR     where the systemd unit goes (default /etc/systemd/system)
-      --force-config    rewrite /etc/saltmq/minion even if it exists
-      --no-start        install only; do not enable or start the service
-  -h, --help            show this help
-
-Environment: DESTDIR stages every file under that folder (for packaging) and starts nothing;
-NODE is the node binary the unit runs (default: the one on PATH).
 EOF
+  common_usage saltmq-minion.mjs minion
 }
 
-PREFIX=/usr/local FROM='' UNITDIR=/etc/systemd/system NO_START=0 FORCE_CONFIG=0
 MASTER='' ID='' MASTER_PORT=''
-DESTDIR=${DESTDIR:-}
 while [ "$#" -gt 0 ]; do
   case $1 in
     -A | --master) need_value "$@"; MASTER=$2; shift 2 ;;
     -i | --id) need_value "$@"; ID=$2; shift 2 ;;
     --master-port) need_value "$@"; MASTER_PORT=$2; shift 2 ;;
-    --prefix) need_value "$@"; PREFIX=$2; shift 2 ;;
-    --from) need_value "$@"; FROM=$2; shift 2 ;;
-    --unitdir) need_value "$@"; UNITDIR=$2; shift 2 ;;
-    --destdir) need_value "$@"; DESTDIR=$2; shift 2 ;;
-    --force-config) FORCE_CONFIG=1; shift ;;
-    --no-start) NO_START=1; shift ;;
-    -h | --help) usage; exit 0 ;;
-    *) usage_error "unknown option '$1'" ;;
+    *)
+      common_option "$@"
+      [ "$USED" -gt 0 ] || usage_error "unknown option '$1'"
+      shift "$USED"
+      ;;
   esac
 done
 check_paths
